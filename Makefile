@@ -1,0 +1,56 @@
+# RPR — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DATA_DIR ?= var/demo
+INSTALLED := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: run test check lint typecheck imports pytest soak bench demo-reset clean
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,server]'
+	@touch $@
+
+## Start the ward client, building the demo ward the first time.
+run: $(INSTALLED)
+	@test -f $(DATA_DIR)/rpr.db || $(BIN)/rpr demo-data --data-dir $(DATA_DIR)
+	$(BIN)/rpr --data-dir $(DATA_DIR)
+
+## Everything CI runs: format, lint, types, import rules, then the tests.
+test: check pytest
+
+check: lint typecheck imports
+
+lint: $(INSTALLED)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy
+
+imports: $(INSTALLED)
+	$(BIN)/lint-imports
+
+pytest: $(INSTALLED)
+	$(BIN)/pytest -n auto -p no:cacheprovider
+
+## Long crash and fault soaks (figures in docs/soak.md).
+soak: $(INSTALLED)
+	RPR_SOAK=1 $(BIN)/pytest -m soak -n auto -p no:cacheprovider -s tests
+
+## Benchmarks: ratios against plain SQLite in the same process, written to docs/benchmarks.md.
+bench: $(INSTALLED)
+	$(BIN)/python -m bench --write docs/benchmarks.md
+
+## Throw the demo ward away and build a new one (prints new demo passwords).
+demo-reset: $(INSTALLED)
+	rm -rf $(DATA_DIR)
+	$(BIN)/rpr demo-data --data-dir $(DATA_DIR)
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

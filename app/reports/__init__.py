@@ -1,0 +1,1 @@
+"""PDF review documents and MHSDS exports, fed by domain objects. Arrives with the reports issue."""

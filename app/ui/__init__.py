@@ -1,0 +1,1 @@
+"""The PySide6 ward client. Arrives with the client issue. No SQL, no rules."""

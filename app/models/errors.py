@@ -7,6 +7,7 @@ never the values a person typed (which may be patient data). pydantic's own ``st
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -99,6 +100,9 @@ _PYDANTIC_RULES: dict[str, str] = {
 }
 
 
+_NAMED_RULE = re.compile(r"^([a-z_][a-z0-9_]*): ")
+
+
 def _label(path: tuple[str | int, ...]) -> str:
     named = [part for part in path if isinstance(part, str)]
     return named[-1].replace("_", " ") if named else "record"
@@ -121,6 +125,10 @@ def problems_from(exc: ValidationError) -> tuple[FieldProblem, ...]:
         if not path and ": " in rule:
             name, rule = rule.split(": ", 1)
             path = (name,)
+        # A nested model's validator reports at that model's path; its field goes below it.
+        elif kind == "value_error" and (named := _NAMED_RULE.match(rule)):
+            path = (*path, named.group(1))
+            rule = rule[named.end() :]
         problems.append(
             FieldProblem(".".join(str(p) for p in path) or "record", _label(path), rule)
         )

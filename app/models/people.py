@@ -1,0 +1,213 @@
+"""Wards, staff and user accounts, and what each kind of account may do (domain.md §7).
+
+A :class:`StaffMember` is a person on the trust's staff list (clinical identity: name, job
+title, :class:`~app.models.refs.ClinicalRole`). A :class:`UserAccount` is how a person signs in,
+and its :class:`AccessRole` decides what the account may do in the software. The two differ on
+purpose: a nurse in charge is clinically a nurse but signs records off with a ward-manager
+account; trust IT administers accounts but is nobody's clinician.
+
+Permissions are decided in one place, :data:`PERMISSIONS`; the helpers below read it.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, ClassVar, Self
+from uuid import UUID
+
+from pydantic import AfterValidator, Field, model_validator
+
+from app.models.base import Record, RecordSummary, ShortText
+from app.models.refs import ClinicalRole, PersonRef
+
+# ------------------------------------------------------------------------------------ wards
+
+_WARD_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
+
+
+def _valid_ward_code(value: str) -> str:
+    if not _WARD_CODE.match(value):
+        raise ValueError("must be 1 to 20 upper-case letters, digits or hyphens, e.g. ASH-1")
+    return value
+
+
+#: A trust's short ward code such as ``ASH-1``.
+WardCode = Annotated[str, AfterValidator(_valid_ward_code)]
+
+
+class Ward(Record):
+    """An inpatient ward: the unit whose use of force is recorded and whose figures are
+    published per 1,000 occupied bed days (domain.md §4.4).
+
+    ``code`` is the trust's short ward code (upper-case letters, digits and hyphens, e.g.
+    ``ASH-1``), used in exports and on the ward board.
+    """
+
+    KIND: ClassVar[str] = "ward"
+
+    name: ShortText
+    code: WardCode
+    number_of_beds: int = Field(ge=1, le=500)
+    site: ShortText
+
+    def summary(self) -> RecordSummary:
+        """A ward is indexed under itself."""
+        return RecordSummary(ward_id=self.id, status="active")
+
+
+# ------------------------------------------------------------------------------------ staff
+
+
+class StaffMember(Record):
+    """A member of the trust's staff as named in records.
+
+    ``ward_id`` is the ward they are based on; ``None`` for staff who work across wards (duty
+    doctors, the responsible clinician of several wards, security). ``active`` is false once
+    they have left: old records keep naming them, new records should not offer them.
+    """
+
+    KIND: ClassVar[str] = "staff_member"
+
+    name: ShortText
+    job_title: ShortText
+    role: ClinicalRole
+    ward_id: UUID | None = None
+    active: bool = True
+
+    def as_person_ref(self) -> PersonRef:
+        """A snapshot of this person's name, job title and role for a record, so the record
+        keeps what they were called when they acted (s.6(5)(h), domain.md §2 item h).
+        """
+        return PersonRef(name=self.name, job_title=self.job_title, role=self.role, staff_id=self.id)
+
+    def summary(self) -> RecordSummary:
+        """Indexed by ward; status ``active``/``inactive``."""
+        return RecordSummary(ward_id=self.ward_id, status="active" if self.active else "inactive")
+
+
+# --------------------------------------------------------------------- accounts and permissions
+
+
+class AccessRole(StrEnum):
+    """What an account may do in the software (domain.md §7), decided by the server."""
+
+    NURSE = "nurse"
+    WARD_MANAGER = "ward_manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        """Plain wording for screens."""
+        return _ACCESS_ROLE_LABELS[self]
+
+
+_ACCESS_ROLE_LABELS: dict[AccessRole, str] = {
+    AccessRole.NURSE: "Nurse / healthcare support worker",
+    AccessRole.WARD_MANAGER: "Nurse in charge / ward manager",
+    AccessRole.ADMIN: "Trust IT administrator",
+}
+
+
+class Permission(StrEnum):
+    """One thing an account may do."""
+
+    RECORD = "record"  # make and submit incidents, observations and nursing reviews
+    SIGN_OFF = "sign_off"  # review and sign off records
+    PRINT_REVIEW_DOCUMENTS = "print_review_documents"
+    VIEW_WARD_FIGURES = "view_ward_figures"
+    MANAGE_ACCOUNTS = "manage_accounts"  # accounts, wards, device enrolment
+
+
+#: Who may do what (domain.md §7): nurses record; the nurse in charge / ward manager also
+#: reviews, signs off, prints review documents and sees the ward's figures; trust IT manages
+#: accounts, wards and devices but makes and signs no clinical record.
+PERMISSIONS: dict[AccessRole, frozenset[Permission]] = {
+    AccessRole.NURSE: frozenset({Permission.RECORD}),
+    AccessRole.WARD_MANAGER: frozenset(
+        {
+            Permission.RECORD,
+            Permission.SIGN_OFF,
+            Permission.PRINT_REVIEW_DOCUMENTS,
+            Permission.VIEW_WARD_FIGURES,
+        }
+    ),
+    AccessRole.ADMIN: frozenset({Permission.MANAGE_ACCOUNTS}),
+}
+
+
+def may(role: AccessRole, permission: Permission) -> bool:
+    """True when an account with ``role`` may do ``permission`` (domain.md §7)."""
+    return permission in PERMISSIONS[role]
+
+
+def can_record(role: AccessRole) -> bool:
+    """May make and submit clinical records (domain.md §7: nurse / HCSW and above)."""
+    return may(role, Permission.RECORD)
+
+
+def can_sign_off(role: AccessRole) -> bool:
+    """May review and sign off records (domain.md §7: nurse in charge / ward manager)."""
+    return may(role, Permission.SIGN_OFF)
+
+
+def can_manage_accounts(role: AccessRole) -> bool:
+    """May manage accounts, wards and device enrolment (domain.md §7: trust IT)."""
+    return may(role, Permission.MANAGE_ACCOUNTS)
+
+
+_USERNAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)*$")
+USERNAME_RULE = (
+    "must be 3 to 64 lower-case letters or digits, in parts joined by single dots "
+    "(hyphens allowed inside a part), starting with a letter, e.g. demo.nurse"
+)
+
+
+def normalise_username(text: str) -> str:
+    """What a sign-in screen should look up for ``text``: trimmed and lower-cased.
+    Usernames are stored lower-case; typing ``Demo.Nurse`` finds ``demo.nurse``.
+    """
+    return text.strip().lower()
+
+
+def _valid_username(value: str) -> str:
+    if not 3 <= len(value) <= 64 or not value.isascii() or not _USERNAME.match(value):
+        raise ValueError(USERNAME_RULE)
+    return value
+
+
+#: A sign-in name such as ``demo.nurse`` (see :data:`USERNAME_RULE`).
+Username = Annotated[str, AfterValidator(_valid_username)]
+
+
+class UserAccount(Record):
+    """A sign-in account. ``staff_id`` names the staff member it belongs to; an admin account
+    (trust IT, or the local administrator of a standalone PC, design.md) may have none, but
+    an account that records or signs off clinical records must, so that every record names a
+    real person with their job title (s.6(5)(h)).
+    """
+
+    KIND: ClassVar[str] = "user_account"
+
+    username: Username
+    staff_id: UUID | None = None
+    access_role: AccessRole
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _clinical_accounts_belong_to_staff(self) -> Self:
+        if self.staff_id is None and self.access_role is not AccessRole.ADMIN:
+            raise ValueError(
+                "staff_id: an account that records or signs off must belong to a staff member"
+            )
+        return self
+
+    def may(self, permission: Permission) -> bool:
+        """True when this account is active and its role allows ``permission``."""
+        return self.active and may(self.access_role, permission)
+
+    def summary(self) -> RecordSummary:
+        """Hangs off its staff member; status ``active``/``inactive``."""
+        return RecordSummary(
+            parent_id=self.staff_id, status="active" if self.active else "inactive"
+        )

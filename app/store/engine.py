@@ -1,0 +1,92 @@
+"""Connections to the store file: SQLCipher 4 with a raw 256-bit key, or plain SQLite.
+
+The only module that knows SQLCipher. Every connection is configured the same way:
+- the raw data key first (``PRAGMA key = "x'…'"``: no passphrase KDF — the key is already
+  random and 256-bit; key derivation happens once, in the key slot);
+- WAL with ``synchronous=FULL`` so a save that has returned survives a crash or power cut
+  (design.md "Encryption at rest");
+- temporary tables and indices in memory, so no plaintext ever reaches a temp file;
+- foreign keys on; a busy timeout so a support command can run beside the client.
+
+``key=None`` gives plain SQLite with the same schema and settings — used only by the
+benchmarks as their baseline and never for clinical data.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from app.models.errors import Locked, StoreDamaged
+
+#: Page cache per connection, in KiB (negative cache_size means KiB in SQLite).
+CACHE_KIB = 32_768
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _configure(dbapi_connection: Any, key: bytes | None) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        if key is not None:
+            # SQLCipher would print page numbers of failed HMAC checks to stderr; our own
+            # message says what happened without detail an attacker could use.
+            cursor.execute("PRAGMA cipher_log_level = NONE")
+            cursor.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+            # Freed memory is not wiped page by page: the data key stays in this process anyway,
+            # and wiping costs measurable time on every query (see docs/benchmarks.md).
+            cursor.execute("PRAGMA cipher_memory_security = OFF")
+        # The first real read proves the key: a wrong one fails here, before anything is written.
+        cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA temp_store = MEMORY")
+        cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def _connect(path: Path, key: bytes | None) -> Any:
+    module: Any = sqlcipher3.dbapi2 if key is not None else sqlite3
+    # isolation_level=None: the driver never opens transactions behind our back; SQLAlchemy's
+    # "begin" event below emits BEGIN (IMMEDIATE for writes) itself.
+    connection = module.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        _configure(connection, key)
+    except module.DatabaseError as exc:
+        connection.close()
+        if "not a database" in str(exc):
+            raise Locked("The store could not be opened with this key.") from None
+        raise StoreDamaged("The store file could not be read.") from None
+    return connection
+
+
+def make_engine(path: Path, key: bytes | None) -> Engine:
+    """An engine over the store file at ``path``.
+
+    Write transactions must be started on ``engine.execution_options(rpr_write=True)`` so they
+    begin with ``BEGIN IMMEDIATE`` and take the write lock up front (no lock upgrade failures
+    mid-save); reads begin with a plain ``BEGIN``.
+    """
+    module: Any = sqlcipher3.dbapi2 if key is not None else sqlite3
+    engine = create_engine(
+        "sqlite://",
+        module=module,
+        creator=lambda: _connect(path, key),
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=4,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        write = connection.get_execution_options().get("rpr_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine

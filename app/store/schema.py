@@ -1,0 +1,133 @@
+"""The store's tables, in SQLAlchemy 2 typed style.
+
+``revision`` and ``audit_event`` are append-only: triggers made by the migrations refuse UPDATE
+and DELETE on them. ``record`` and ``record_tip`` are derived indexes over revisions (the
+current state and the set of tips of each record); they could be rebuilt from ``revision``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy import ForeignKey, Index, MetaData, String, Text, Uuid
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware UTC instant stored as sortable ISO text (``2024-03-31 00:30:00.000000``)."""
+
+    impl = String(26)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention for constraints (Alembic needs stable names)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UtcDateTime(), UUID: Uuid()}  # noqa: RUF012
+
+
+class RevisionRow(Base):
+    """One immutable revision (design.md). ``seq`` is local arrival order."""
+
+    __tablename__ = "revision"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    revision_id: Mapped[UUID] = mapped_column(unique=True)
+    record_id: Mapped[UUID] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    parents: Mapped[str] = mapped_column(Text)  # JSON list of revision ids, sorted
+    author: Mapped[str] = mapped_column(String(200))
+    device_id: Mapped[UUID]
+    created_at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class RecordRow(Base):
+    """The current state of a record: its display revision and indexed summary facts."""
+
+    __tablename__ = "record"
+
+    record_id: Mapped[UUID] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    current_revision_id: Mapped[UUID] = mapped_column(ForeignKey("revision.revision_id"))
+    tip_count: Mapped[int]  # > 1: conflicted, a person must resolve
+    voided: Mapped[bool]
+    signed_off: Mapped[bool]
+    ward_id: Mapped[UUID | None]
+    patient_id: Mapped[UUID | None]
+    parent_id: Mapped[UUID | None]
+    status: Mapped[str | None] = mapped_column(String(32))
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_record_kind_ward_status", "kind", "ward_id", "status"),
+        Index("ix_record_kind_ward_starts", "kind", "ward_id", "starts_at"),
+        Index("ix_record_parent_kind_starts", "parent_id", "kind", "starts_at"),
+        Index("ix_record_patient_kind_starts", "patient_id", "kind", "starts_at"),
+    )
+
+
+class RecordTipRow(Base):
+    """A revision of a record that no other revision names as parent."""
+
+    __tablename__ = "record_tip"
+
+    record_id: Mapped[UUID] = mapped_column(primary_key=True)
+    revision_id: Mapped[UUID] = mapped_column(ForeignKey("revision.revision_id"), primary_key=True)
+
+
+class AuditRow(Base):
+    """One hash-chained audit event: who did what to which record. No patient data."""
+
+    __tablename__ = "audit_event"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    device_id: Mapped[UUID]
+    action: Mapped[str] = mapped_column(String(64))
+    subject_kind: Mapped[str | None] = mapped_column(String(64))
+    subject_id: Mapped[UUID | None]
+    revision_hash: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(String(500))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class MetaRow(Base):
+    """Facts about this store: its id, this device's id, when it was made, demo or not."""
+
+    __tablename__ = "store_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,406 @@
+"""The encrypted ward store: open, create, recover, read, write, verify.
+
+Threading: a ``Store`` may be shared by threads; every ``read()``/``write()`` has its own
+session and connection from a small pool. Each ``write()`` is one ``BEGIN IMMEDIATE``
+transaction — one per user action — committed with ``synchronous=FULL`` before it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Self, TypeVar
+
+from pydantic import ValidationError
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from app.models.base import Record
+from app.models.clock import utc_now
+from app.models.errors import Locked, StoreDamaged, UserFacingError
+from app.store import migrate
+from app.store.audit import (
+    AuditAction,
+    append_event,
+    recorded_revision_hashes,
+    verify_chain,
+)
+from app.store.engine import make_engine
+from app.store.keyslots import KdfParams, KeySlotFile, generate_data_key
+from app.store.layout import StoreFiles
+from app.store.records import RecordReader
+from app.store.revisions import RevisionWriter, revision_from_row
+from app.store.schema import AuditRow, MetaRow, RecordRow, RevisionRow
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from sqlalchemy import Connection, Engine
+
+    from app.models.revision import Revision
+
+log = logging.getLogger("rpr.store")
+R = TypeVar("R", bound=Record)
+
+DRAFT = "draft"
+AWAITING_SIGN_OFF = "submitted"
+
+
+class WriteTransaction(RevisionWriter):
+    """One user action's worth of changes: revisions, audit events, reads of what it sees."""
+
+    def __init__(self, session: Session, *, actor: str, device_id: uuid.UUID) -> None:
+        super().__init__(session, actor=actor, device_id=device_id)
+        self.reader = RecordReader(session)
+
+    def event(
+        self,
+        action: AuditAction,
+        *,
+        subject_kind: str | None = None,
+        subject_id: uuid.UUID | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Add an audit event (printed, exported …). ``detail``: fixed wording, no patient data."""
+        append_event(
+            self._session,
+            actor=self._actor,
+            device_id=self._device_id,
+            action=action,
+            subject_kind=subject_kind,
+            subject_id=subject_id,
+            detail=detail,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """What ``verify`` checked and every problem it found (empty: the store is intact)."""
+
+    revisions_checked: int
+    audit_events_checked: int
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was found wrong."""
+        return not self.problems
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStatus:
+    """What the store holds, without patient data (for ``rpr status`` and support)."""
+
+    store_id: str
+    device_id: str
+    created_at: datetime
+    demo: bool
+    schema_version: str | None
+    records_by_kind: dict[str, int]
+    drafts: int
+    awaiting_sign_off: int
+    conflicted: int
+    voided: int
+    revisions: int
+    audit_events: int
+    users: tuple[str, ...]
+
+
+class Store:
+    """An open, unlocked store. Make one with :meth:`create`, :meth:`open` or
+    :meth:`open_with_recovery`; close it (or use it as a context manager) when done."""
+
+    def __init__(
+        self, files: StoreFiles, slots: KeySlotFile, data_key: bytes, engine: Engine, actor: str
+    ) -> None:
+        self.files = files
+        self.actor = actor
+        self._slots = slots
+        self._data_key = data_key
+        self._engine = engine
+        self._write_engine = engine.execution_options(rpr_write=True)
+        self.store_id = self._meta("store_id")
+        self.device_id = uuid.UUID(self._meta("device_id"))
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        data_dir: Path,
+        *,
+        username: str,
+        password: str,
+        recovery_public_key_pem: bytes,
+        kdf: KdfParams | None = None,
+        demo: bool = False,
+        encrypted: bool = True,
+    ) -> Self:
+        """Make a new empty store in ``data_dir`` with a first account and the recovery slot.
+
+        Refuses a folder that already holds a store. The key slots are written first: a crash
+        before the database exists leaves a folder that ``create`` can be run on again.
+        ``encrypted=False`` makes a plain SQLite file with the same schema: the benchmarks'
+        baseline, never used for clinical data (such a store cannot be opened again).
+        """
+        files = StoreFiles(data_dir)
+        if files.keyslots.exists() and files.db.exists() and files.db.stat().st_size > 0:
+            raise UserFacingError(f"A store already exists in {data_dir}.")
+        files.prepare()
+        files.keyslots.unlink(missing_ok=True)
+        data_key = generate_data_key()
+        slots = KeySlotFile.create(files.keyslots, data_key, recovery_public_key_pem)
+        slots.add_user(data_key, username, password, kdf=kdf or KdfParams())
+        engine = make_engine(files.db, data_key if encrypted else None)
+        with Session(engine.execution_options(rpr_write=True)) as session, session.begin():
+            migrate.upgrade(session.connection())
+            now = utc_now()
+            device_id = uuid.uuid4()
+            for key, value in (
+                ("store_id", slots.store_id),
+                ("device_id", str(device_id)),
+                ("created_at", now.isoformat()),
+                ("demo", "yes" if demo else "no"),
+            ):
+                session.add(MetaRow(key=key, value=value))
+            session.flush()
+            append_event(
+                session, actor=username, device_id=device_id, action=AuditAction.STORE_CREATED
+            )
+            append_event(
+                session,
+                actor=username,
+                device_id=device_id,
+                action=AuditAction.KEY_SLOT_ADDED,
+                detail=f"password slot for {username}",
+            )
+        log.info("store created (schema %s)", migrate.head_revision())
+        return cls(files, slots, data_key, engine, username)
+
+    @classmethod
+    def open(cls, data_dir: Path, username: str, password: str) -> Self:
+        """Unlock with a staff member's password. A wrong password raises :class:`Locked` at
+        once and writes nothing: every file in the folder stays byte-identical."""
+        files, slots = cls._slots_of(data_dir)
+        data_key = slots.unlock(username, password)
+        return cls._open_unlocked(files, slots, data_key, username, AuditAction.STORE_OPENED)
+
+    @classmethod
+    def open_with_recovery(
+        cls, data_dir: Path, private_key_pem: bytes, passphrase: bytes | None, *, actor: str
+    ) -> Self:
+        """Unlock with the trust's recovery private key (every password lost)."""
+        files, slots = cls._slots_of(data_dir)
+        data_key = slots.unlock_with_recovery(private_key_pem, passphrase)
+        return cls._open_unlocked(files, slots, data_key, actor, AuditAction.RECOVERY_USED)
+
+    @classmethod
+    def _slots_of(cls, data_dir: Path) -> tuple[StoreFiles, KeySlotFile]:
+        files = StoreFiles(data_dir)
+        if not files.exists():
+            raise Locked(f"There is no store in {data_dir}.")
+        return files, KeySlotFile.load(files.keyslots)
+
+    @classmethod
+    def _open_unlocked(
+        cls,
+        files: StoreFiles,
+        slots: KeySlotFile,
+        data_key: bytes,
+        actor: str,
+        action: AuditAction,
+    ) -> Self:
+        engine = make_engine(files.db, data_key)
+        try:
+            with Session(engine.execution_options(rpr_write=True)) as session, session.begin():
+                connection = session.connection()
+                problems = _integrity_problems(connection)
+                if problems:
+                    raise StoreDamaged(
+                        "The store failed its integrity check: " + "; ".join(problems)
+                    )
+                if migrate.upgrade(connection):
+                    log.info("store migrated to schema %s", migrate.head_revision())
+                store_id = session.get(MetaRow, "store_id")
+                device = session.get(MetaRow, "device_id")
+                if store_id is None or device is None:
+                    raise StoreDamaged("The store is missing its identity.")
+                if store_id.value != slots.store_id:
+                    raise StoreDamaged("The key slots belong to a different store.")
+                append_event(session, actor=actor, device_id=uuid.UUID(device.value), action=action)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(files, slots, data_key, engine, actor)
+
+    def close(self) -> None:
+        """Release every connection. The store can no longer be used."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- reading and writing -------------------------------------------------------------
+
+    @contextmanager
+    def read(self) -> Iterator[RecordReader]:
+        """A consistent snapshot to read from (one read transaction)."""
+        with Session(self._engine, expire_on_commit=False) as session, session.begin():
+            yield RecordReader(session)
+
+    @contextmanager
+    def write(self) -> Iterator[WriteTransaction]:
+        """One write transaction. Everything done inside is saved together or not at all; it
+        is durable when the ``with`` block exits without an exception."""
+        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+            yield WriteTransaction(session, actor=self.actor, device_id=self.device_id)
+
+    def save(
+        self, record: Record, *, base: uuid.UUID | None = None, reason: str | None = None
+    ) -> Revision:
+        """Save one record as one user action (see :meth:`RevisionWriter.save`)."""
+        with self.write() as tx:
+            return tx.save(record, base=base, reason=reason)
+
+    def void(self, record_id: uuid.UUID, reason: str) -> Revision:
+        """Void one record as one user action."""
+        with self.write() as tx:
+            return tx.void(record_id, reason)
+
+    def get(self, cls: type[R], record_id: uuid.UUID) -> R | None:
+        """The current state of one record, or None."""
+        with self.read() as reader:
+            return reader.get(cls, record_id)
+
+    def record_event(
+        self,
+        action: AuditAction,
+        *,
+        subject_kind: str | None = None,
+        subject_id: uuid.UUID | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Audit something done outside the store (printed, exported)."""
+        with self.write() as tx:
+            tx.event(action, subject_kind=subject_kind, subject_id=subject_id, detail=detail)
+
+    # -- accounts on this PC ---------------------------------------------------------------
+
+    def users(self) -> tuple[str, ...]:
+        """The accounts that can unlock this store on this PC."""
+        return tuple(self._slots.users())
+
+    def add_user(self, username: str, password: str, *, kdf: KdfParams | None = None) -> None:
+        """Give ``username`` a key slot (first sign-in on this PC, or a reset password)."""
+        self._slots.add_user(self._data_key, username, password, kdf=kdf or KdfParams())
+        self.record_event(AuditAction.KEY_SLOT_ADDED, detail=f"password slot for {username}")
+
+    def change_password(self, username: str, old_password: str, new_password: str) -> None:
+        """Re-wrap ``username``'s slot under a new password (the old one must be right)."""
+        self._slots.change_password(username, old_password, new_password)
+        self.record_event(AuditAction.PASSWORD_CHANGED, detail=f"password slot for {username}")
+
+    def remove_user(self, username: str) -> None:
+        """Remove ``username``'s key slot from this PC (records stay reachable by others and
+        by the recovery key)."""
+        self._slots.remove_user(username)
+        self.record_event(AuditAction.KEY_SLOT_REMOVED, detail=f"password slot for {username}")
+
+    # -- checks and facts ------------------------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        """Check every revision's content hash, the audit chain, and that each revision is
+        vouched for by the chain. Records a ``store.verified`` event afterwards."""
+        problems: list[str] = []
+        with Session(self._engine) as session, session.begin():
+            connection = session.connection()
+            problems.extend(_integrity_problems(connection, full=True))
+            problems.extend(verify_chain(session))
+            revisions, revision_problems = _revision_problems(session)
+            problems.extend(revision_problems)
+            audit_events = session.scalar(select(func.count()).select_from(AuditRow)) or 0
+        self.record_event(
+            AuditAction.VERIFIED, detail="intact" if not problems else f"{len(problems)} problems"
+        )
+        return VerifyReport(revisions, audit_events, tuple(problems))
+
+    def status(self) -> StoreStatus:
+        """Counts and facts for support; no patient data."""
+        with Session(self._engine) as session, session.begin():
+            reader = RecordReader(session)
+
+            def count_where(*conditions: object) -> int:
+                query = select(func.count()).select_from(RecordRow).where(*conditions)  # type: ignore[arg-type]
+                return session.scalar(query) or 0
+
+            live = RecordRow.voided.is_(False)
+            return StoreStatus(
+                store_id=self.store_id,
+                device_id=str(self.device_id),
+                created_at=datetime.fromisoformat(self._meta("created_at", session)),
+                demo=self._meta("demo", session) == "yes",
+                schema_version=migrate.current_revision(session.connection()),
+                records_by_kind=reader.counts_by_kind(),
+                drafts=count_where(live, RecordRow.status == DRAFT),
+                awaiting_sign_off=count_where(live, RecordRow.status == AWAITING_SIGN_OFF),
+                conflicted=count_where(RecordRow.tip_count > 1),
+                voided=count_where(RecordRow.voided.is_(True)),
+                revisions=session.scalar(select(func.count()).select_from(RevisionRow)) or 0,
+                audit_events=session.scalar(select(func.count()).select_from(AuditRow)) or 0,
+                users=self.users(),
+            )
+
+    def _meta(self, key: str, session: Session | None = None) -> str:
+        if session is None:
+            with Session(self._engine) as own, own.begin():
+                return self._meta(key, own)
+        row = session.get(MetaRow, key)
+        if row is None:
+            raise StoreDamaged(f"The store is missing its {key.replace('_', ' ')}.")
+        return row.value
+
+
+def _revision_problems(session: Session) -> tuple[int, list[str]]:
+    """Check each revision's hash and that the audit chain vouches for it."""
+    vouched = recorded_revision_hashes(session)
+    problems: list[str] = []
+    count = 0
+    for row in session.scalars(select(RevisionRow).order_by(RevisionRow.seq)):
+        count += 1
+        try:
+            revision = revision_from_row(row)
+        except (ValueError, ValidationError):
+            problems.append(f"revision {row.seq}: can no longer be read")
+            continue
+        if not revision.hash_is_valid():
+            problems.append(f"revision {row.seq}: its content was changed after it was saved")
+        elif revision.content_hash not in vouched:
+            problems.append(f"revision {row.seq}: not recorded in the audit chain")
+    return count, problems
+
+
+def _integrity_problems(connection: Connection, *, full: bool = False) -> list[str]:
+    """SQLite's structural check, plus SQLCipher's per-page HMAC check when ``full``."""
+    problems = [str(r[0]) for r in connection.execute(text("PRAGMA quick_check")) if r[0] != "ok"]
+    if (
+        full
+        and connection.dialect.dbapi is not None
+        and "sqlcipher" in connection.dialect.dbapi.__name__
+    ):
+        problems.extend(
+            str(r[0]) for r in connection.execute(text("PRAGMA cipher_integrity_check"))
+        )
+    return problems

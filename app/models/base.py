@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, NamedTuple
+from typing import Annotated, Any, ClassVar, NamedTuple, Self
 from uuid import UUID, uuid4
 
 from pydantic import (
@@ -87,7 +87,7 @@ class DomainModel(BaseModel):
     )
 
     @classmethod
-    def build(cls, **data: Any) -> Any:
+    def build(cls, **data: Any) -> Self:
         """Construct from user input; raises :class:`~app.models.errors.InvalidRecord` whose
         message names each field and rule and never echoes what was typed.
         """

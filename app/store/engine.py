@@ -27,6 +27,12 @@ from app.models.errors import Locked, StoreDamaged
 #: Page cache per connection, in KiB (negative cache_size means KiB in SQLite).
 CACHE_KIB = 32_768
 BUSY_TIMEOUT_MS = 10_000
+#: SQLCipher settings that define the file's format (e.g. ``"cipher_page_size = 16384"``),
+#: applied on every connection right after the key — SQLCipher cannot read them from the
+#: encrypted header. Empty: SQLCipher 4's defaults (4096-byte pages, HMAC-SHA512). Changing
+#: them makes existing stores unreadable until migrated (``sqlcipher_export``); the benchmarks
+#: set them on copies to measure what they would buy (docs/benchmarks.md).
+CIPHER_FORMAT: tuple[str, ...] = ()
 
 
 def _configure(dbapi_connection: Any, key: bytes | None) -> None:
@@ -40,6 +46,8 @@ def _configure(dbapi_connection: Any, key: bytes | None) -> None:
             # Freed memory is not wiped page by page: the data key stays in this process anyway,
             # and wiping costs measurable time on every query (see docs/benchmarks.md).
             cursor.execute("PRAGMA cipher_memory_security = OFF")
+            for setting in CIPHER_FORMAT:
+                cursor.execute(f"PRAGMA {setting}")
         # The first real read proves the key: a wrong one fails here, before anything is written.
         cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
         cursor.execute("PRAGMA journal_mode = WAL")

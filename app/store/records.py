@@ -6,12 +6,13 @@ payload into its domain class. Voided records are left out unless asked for.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from app.models.base import STORED, Record, record_class
 from app.store.revisions import revision_from_row
@@ -82,55 +83,17 @@ class RecordReader:
         self,
         cls: type[R],
         *,
-        ward_id: UUID | None = None,
-        patient_id: UUID | None = None,
-        parent_id: UUID | None = None,
-        parent_ids: list[UUID] | None = None,
-        status: str | None = None,
-        statuses: tuple[str, ...] | None = None,
-        starts_from: datetime | None = None,
-        starts_before: datetime | None = None,
-        ongoing_at: datetime | None = None,
-        ends_after: datetime | None = None,
-        include_voided: bool = False,
         newest_first: bool = False,
         limit: int | None = None,
+        **filters: Any,
     ) -> list[R]:
-        """Current states of records of class ``cls`` matching every filter given.
-
-        ``ongoing_at`` keeps records that had started by then and not ended before it;
-        ``ends_after`` keeps records still running or ended after that instant.
-        """
-        query: Select[str] = (
+        """Current states of records of class ``cls`` matching every filter (see
+        :func:`_conditions` for the filters), ordered by ``starts_at``."""
+        query = (
             select(RevisionRow.payload)
             .join(RecordRow, RecordRow.current_revision_id == RevisionRow.revision_id)
-            .where(RecordRow.kind == cls.KIND)
+            .where(RecordRow.kind == cls.KIND, *_conditions(**filters))
         )
-        conditions: list[ColumnElement[bool]] = []
-        if ward_id is not None:
-            conditions.append(RecordRow.ward_id == ward_id)
-        if patient_id is not None:
-            conditions.append(RecordRow.patient_id == patient_id)
-        if parent_id is not None:
-            conditions.append(RecordRow.parent_id == parent_id)
-        if parent_ids is not None:
-            conditions.append(RecordRow.parent_id.in_(parent_ids))
-        if status is not None:
-            conditions.append(RecordRow.status == status)
-        if statuses is not None:
-            conditions.append(RecordRow.status.in_(statuses))
-        if starts_from is not None:
-            conditions.append(RecordRow.starts_at >= starts_from)
-        if starts_before is not None:
-            conditions.append(RecordRow.starts_at < starts_before)
-        if ongoing_at is not None:
-            conditions.append(RecordRow.starts_at <= ongoing_at)
-            conditions.append(or_(RecordRow.ends_at.is_(None), RecordRow.ends_at > ongoing_at))
-        if ends_after is not None:
-            conditions.append(or_(RecordRow.ends_at.is_(None), RecordRow.ends_at > ends_after))
-        if not include_voided:
-            conditions.append(RecordRow.voided.is_(False))
-        query = query.where(*conditions)
         order = RecordRow.starts_at.desc() if newest_first else RecordRow.starts_at
         query = query.order_by(order, RecordRow.record_id)
         if limit is not None:
@@ -139,6 +102,15 @@ class RecordReader:
             cls.model_validate_json(payload, context=STORED)
             for payload in self._session.scalars(query)
         ]
+
+    def count(self, cls: type[Record], **filters: Any) -> int:
+        """How many records of class ``cls`` match (same filters as :meth:`find`)."""
+        query = (
+            select(func.count())
+            .select_from(RecordRow)
+            .where(RecordRow.kind == cls.KIND, *_conditions(**filters))
+        )
+        return self._session.scalar(query) or 0
 
     def history(self, record_id: UUID) -> list[Revision]:
         """Every revision of a record, oldest first (the record's full history)."""
@@ -178,3 +150,44 @@ class RecordReader:
             .group_by(RecordRow.status)
         )
         return {status or "": count for status, count in self._session.execute(query).all()}
+
+
+def _conditions(
+    *,
+    ward_id: UUID | None = None,
+    patient_id: UUID | None = None,
+    parent_id: UUID | None = None,
+    parent_ids: Iterable[UUID] | None = None,
+    statuses: Iterable[str] | None = None,
+    starts_from: datetime | None = None,
+    starts_before: datetime | None = None,
+    ongoing_at: datetime | None = None,
+    ends_after: datetime | None = None,
+    include_voided: bool = False,
+) -> list[ColumnElement[bool]]:
+    """Filters on the indexed summary facts. ``ongoing_at`` keeps records that had started by
+    then and not ended before it; ``ends_after`` keeps records still running or ended after
+    that instant. Voided records are left out unless ``include_voided``."""
+    conditions: list[ColumnElement[bool]] = []
+    if ward_id is not None:
+        conditions.append(RecordRow.ward_id == ward_id)
+    if patient_id is not None:
+        conditions.append(RecordRow.patient_id == patient_id)
+    if parent_id is not None:
+        conditions.append(RecordRow.parent_id == parent_id)
+    if parent_ids is not None:
+        conditions.append(RecordRow.parent_id.in_(list(parent_ids)))
+    if statuses is not None:
+        conditions.append(RecordRow.status.in_(list(statuses)))
+    if starts_from is not None:
+        conditions.append(RecordRow.starts_at >= starts_from)
+    if starts_before is not None:
+        conditions.append(RecordRow.starts_at < starts_before)
+    if ongoing_at is not None:
+        conditions.append(RecordRow.starts_at <= ongoing_at)
+        conditions.append(or_(RecordRow.ends_at.is_(None), RecordRow.ends_at > ongoing_at))
+    if ends_after is not None:
+        conditions.append(or_(RecordRow.ends_at.is_(None), RecordRow.ends_at > ends_after))
+    if not include_voided:
+        conditions.append(RecordRow.voided.is_(False))
+    return conditions

@@ -236,6 +236,7 @@ class Store:
         except BaseException:
             engine.dispose()
             raise
+        log.info("store %s opened by %s (%s)", slots.store_id, actor, action.value)
         return cls(files, slots, data_key, engine, actor)
 
     def close(self) -> None:

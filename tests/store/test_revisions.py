@@ -169,7 +169,7 @@ def test_queries_filter_on_indexed_facts(store: Store) -> None:
     with store.read() as reader:
         at = datetime(2026, 11, 1, 5, tzinfo=UTC)
         assert set(reader.find(StoreTestNote, ward_id=ward, ongoing_at=at)) == {open_one, submitted}
-        assert reader.find(StoreTestNote, ward_id=ward, status="submitted") == [submitted]
+        assert reader.find(StoreTestNote, ward_id=ward, statuses=["submitted"]) == [submitted]
     status = store.status()
     assert status.drafts == 3
     assert status.awaiting_sign_off == 1

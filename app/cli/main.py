@@ -1,0 +1,105 @@
+"""``rpr``: the ward client, and subcommands for set-up, scripting and support.
+
+One error boundary (style.md): a :class:`UserFacingError` prints its message (it holds no
+patient data) and exits 2; :class:`Cancelled` exits 130; anything unexpected prints a plain
+sentence, logs the type and stack without the message, and exits 70.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app.cli import support
+from app.cli.client import start_client
+from app.cli.demo.command import build_demo_store
+from app.cli.logs import configure_logging, log_unexpected
+from app.cli.self_test import run_self_test
+from app.config import load_settings
+from app.models.errors import Cancelled, UserFacingError
+
+EXIT_USER_ERROR = 2
+EXIT_CANCELLED = 130
+EXIT_SOFTWARE = 70
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rpr",
+        description="RPR, the Restrictive Practice Recorder. Without a command: the ward client.",
+    )
+    parser.add_argument("--data-dir", type=Path, help="the store's folder (default: settings)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str, *, store: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        if store:
+            sub.add_argument("--data-dir", type=Path, help="the store's folder")
+        return sub
+
+    demo = command("demo-data", "build a demo ward with fictitious patients and demo accounts")
+    demo.add_argument(
+        "--recovery-public-key", type=Path, help="the trust's recovery public key (PEM)"
+    )
+    status = command("status", "what the store holds, without patient data")
+    status.add_argument("--user", required=True, help="your username, e.g. demo.manager")
+    verify = command("verify", "check revision hashes, the audit chain and page HMACs")
+    verify.add_argument("--user", required=True)
+    recover = command("recover", "open with the trust's recovery key and set a new password")
+    recover.add_argument("--recovery-key", type=Path, required=True, help="private key (PEM)")
+    recover.add_argument("--user", required=True, help="the account to give a new password")
+    init = command("init", "set up an empty store for a standalone PC (local administrator)")
+    init.add_argument("--user", required=True, help="the local administrator's username")
+    init.add_argument("--recovery-public-key", type=Path, required=True)
+    command("self-test", "check on this PC that the encrypted store works", store=False)
+    keygen = command(
+        "recovery-keygen", "make the trust's recovery key pair (trust IT)", store=False
+    )
+    keygen.add_argument("--out", type=Path, required=True, help="private key file to write")
+    return parser
+
+
+_COMMANDS: dict[str | None, Callable[[argparse.Namespace, Path], int]] = {
+    "demo-data": lambda a, d: build_demo_store(d, a.recovery_public_key),
+    "self-test": lambda a, d: run_self_test(),
+    "recovery-keygen": lambda a, d: support.recovery_keygen(a.out),
+    "status": lambda a, d: support.status(d, a.user),
+    "verify": lambda a, d: support.verify(d, a.user),
+    "recover": lambda a, d: support.recover(d, a.recovery_key, a.user),
+    "init": lambda a, d: support.init(d, a.user, a.recovery_public_key),
+    None: lambda a, d: start_client(d),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``rpr`` console script."""
+    args = _parser().parse_args(argv)
+    settings = load_settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
+    data_dir = settings.data_dir
+    # Log into the store's folder only once it exists: a command that fails before making the
+    # store (a refused password, say) must leave no folder behind.
+    store_command = args.command not in ("self-test", "recovery-keygen")
+    logs = data_dir / "logs" if store_command and data_dir.is_dir() else None
+    configure_logging(logs, settings.log_level)
+    try:
+        return _COMMANDS[args.command](args, data_dir)
+    except UserFacingError as exc:
+        print(f"rpr: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except Cancelled:
+        print("rpr: cancelled; nothing was changed.", file=sys.stderr)
+        return EXIT_CANCELLED
+    except Exception as exc:  # noqa: BLE001 - the one boundary that must catch everything
+        log_unexpected(exc)
+        print(
+            f"rpr: something went wrong ({type(exc).__name__}). Details without patient data "
+            f"are in {logs / 'rpr.log' if logs else 'no log file'}.",
+            file=sys.stderr,
+        )
+        return EXIT_SOFTWARE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Support commands: status, verify, recover, and setting up a standalone PC."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.cli.prompts import check_new_password, read_passphrase, read_password
+from app.store.keyslots import (
+    generate_recovery_key_pair,
+    public_key_fingerprint,
+    write_file_atomically,
+)
+from app.store.store import Store
+
+
+def status(data_dir: Path, username: str) -> int:
+    """Print what the store holds, without patient data."""
+    with Store.open(data_dir, username, read_password(username)) as store:
+        facts = store.status()
+    print(f"Store {facts.store_id}{'  (DEMO DATA)' if facts.demo else ''}")
+    print(f"  folder          {data_dir}")
+    print(f"  schema version  {facts.schema_version}")
+    print(f"  created         {facts.created_at:%Y-%m-%d %H:%M} UTC on device {facts.device_id}")
+    print(f"  accounts on PC  {', '.join(facts.users)}")
+    print("  records by kind")
+    for kind, count in sorted(facts.records_by_kind.items()):
+        print(f"    {kind:<24}{count:>8}")
+    print(f"  drafts                  {facts.drafts:>8}")
+    print(f"  awaiting sign-off       {facts.awaiting_sign_off:>8}")
+    print(f"  conflicted              {facts.conflicted:>8}")
+    print(f"  voided                  {facts.voided:>8}")
+    print(f"  revisions               {facts.revisions:>8}")
+    print(f"  audit events            {facts.audit_events:>8}")
+    return 0
+
+
+def verify(data_dir: Path, username: str) -> int:
+    """Check every revision hash, the audit chain and the page HMACs; 0 when intact."""
+    with Store.open(data_dir, username, read_password(username)) as store:
+        report = store.verify()
+    print(
+        f"Checked {report.revisions_checked} revisions and "
+        f"{report.audit_events_checked} audit events."
+    )
+    if report.ok:
+        print("The store is intact.")
+        return 0
+    print(f"{len(report.problems)} problem(s) found:")
+    for problem in report.problems:
+        print(f"  - {problem}")
+    return 1
+
+
+def recover(data_dir: Path, recovery_key_file: Path, username: str) -> int:
+    """Open with the trust's recovery private key and give ``username`` a new password."""
+    private_pem = recovery_key_file.read_bytes()
+    passphrase = (
+        read_passphrase("Passphrase of the recovery key: ") if b"ENCRYPTED" in private_pem else None
+    )
+    print(f"Set a new password for {username}.")
+    new_password = read_password(username, confirm=True)
+    check_new_password(new_password)
+    with Store.open_with_recovery(
+        data_dir, private_pem, passphrase, actor=f"recovery for {username}"
+    ) as store:
+        store.add_user(username, new_password)
+    print(f"{username} can sign in with the new password. The recovery is in the audit log.")
+    return 0
+
+
+def init(data_dir: Path, username: str, recovery_public_key_file: Path) -> int:
+    """Set up an empty store for a standalone PC with a local administrator account."""
+    public_pem = recovery_public_key_file.read_bytes()
+    print(f"Set a password for the local administrator {username}.")
+    password = read_password(username, confirm=True)
+    check_new_password(password)
+    Store.create(
+        data_dir, username=username, password=password, recovery_public_key_pem=public_pem
+    ).close()
+    print(f"Store created in {data_dir}; recovery key {public_key_fingerprint(public_pem)}.")
+    return 0
+
+
+def recovery_keygen(out: Path) -> int:
+    """Make the trust's recovery key pair: ``out`` (private, passphrase-protected) and
+    ``out.pub`` (public, deployed to every ward PC). Keep the private key offline."""
+    for path in (out, out.with_name(out.name + ".pub")):
+        if path.exists():
+            print(f"{path} already exists; nothing was written.")
+            return 2
+    passphrase = read_passphrase("Passphrase to protect the private key (required): ")
+    if not passphrase:
+        print("A passphrase is required for the recovery private key; nothing was written.")
+        return 2
+    private_pem, public_pem = generate_recovery_key_pair(passphrase=passphrase)
+    write_file_atomically(out, private_pem, overwrite=False)
+    write_file_atomically(out.with_name(out.name + ".pub"), public_pem, overwrite=False)
+    print(f"Private key: {out} (keep offline, with its passphrase, in the trust's safe)")
+    print(f"Public key:  {out}.pub  fingerprint {public_key_fingerprint(public_pem)}")
+    return 0

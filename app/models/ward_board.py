@@ -1,0 +1,176 @@
+"""The ward board: what is running now, what is due, what is waiting for whom.
+
+design.md "The UI": clocks that matter (next seclusion review, next LTS review) are visible on
+the ward board and turn red when overdue; forms say which statutory items are still missing.
+This module composes those facts from domain records; loading the records is the store's job
+(``app.store.board``), drawing them is the UI's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from app.models.base import Answer, DomainModel, Instant
+from app.models.completeness import missing_items
+from app.models.incident import UseOfForceIncident
+from app.models.patient import Patient
+from app.models.policy import DEFAULT_POLICY, ClinicalPolicy
+from app.models.review_clocks import ClockState, ReviewClock, most_urgent
+from app.models.seclusion import SeclusionEpisode, SeclusionObservation, SeclusionReview
+from app.models.seclusion_clock import seclusion_clocks
+from app.models.segregation import LtsEpisode, LtsReview
+from app.models.segregation_clock import lts_clocks
+
+#: How far back the board looks for a patient's other seclusion episodes: the 12-hours-in-48
+#: rule of the independent MDT review needs the last 48 hours (domain.md §3 "Seclusion").
+SECLUSION_LOOKBACK = timedelta(hours=48)
+
+
+@dataclass(frozen=True, slots=True)
+class WardBoardInputs:
+    """The records the board is computed from, as loaded by the store for one ward."""
+
+    ward_id: UUID
+    patients: Mapping[UUID, Patient]
+    seclusions: Sequence[SeclusionEpisode]
+    observations: Sequence[SeclusionObservation]
+    seclusion_reviews: Sequence[SeclusionReview]
+    recent_seclusions: Sequence[SeclusionEpisode]
+    segregations: Sequence[LtsEpisode]
+    segregation_reviews: Sequence[LtsReview]
+    open_incidents: Sequence[UseOfForceIncident]
+    incidents_last_24h: int
+    incidents_last_7d: int
+    conflicted: int = 0
+
+
+class EpisodeOnBoard(DomainModel):
+    """A running seclusion or LTS episode and its clocks."""
+
+    episode_id: UUID
+    kind: str  # "seclusion" | "segregation"
+    patient_id: UUID
+    patient_name: str
+    started_at: Instant
+    clocks: tuple[ReviewClock, ...]
+    most_urgent: ReviewClock | None
+
+    @property
+    def overdue(self) -> bool:
+        """True when any of its clocks is overdue (the row turns red)."""
+        return any(c.state is ClockState.OVERDUE for c in self.clocks)
+
+
+class IncidentOnBoard(DomainModel):
+    """An incident record still open: a draft to finish or a submission to sign off."""
+
+    incident_id: UUID
+    patient_id: UUID
+    patient_name: str
+    started_at: Instant
+    status: str
+    missing: tuple[str, ...]  # statutory items still missing, by letter
+
+
+class WardBoard(DomainModel):
+    """Everything the ward board shows for one ward at one instant."""
+
+    ward_id: UUID
+    at: Instant
+    seclusions: tuple[EpisodeOnBoard, ...]
+    segregations: tuple[EpisodeOnBoard, ...]
+    drafts: tuple[IncidentOnBoard, ...]
+    awaiting_sign_off: tuple[IncidentOnBoard, ...]
+    incidents_last_24h: int
+    incidents_last_7d: int
+    conflicted: int
+
+    @property
+    def overdue_count(self) -> int:
+        """How many running episodes have an overdue clock."""
+        return sum(e.overdue for e in (*self.seclusions, *self.segregations))
+
+
+def _name(patients: Mapping[UUID, Patient], patient_id: UUID) -> str:
+    patient = patients.get(patient_id)
+    return patient.display_name if patient is not None else "Unknown patient"
+
+
+def _needs_icetr(patient: Patient | None) -> bool:
+    """IC(E)TR applies to autistic people and people with a learning disability (§3 LTS)."""
+    return patient is not None and Answer.YES in (patient.learning_disability, patient.autism)
+
+
+def build_ward_board(
+    inputs: WardBoardInputs, at: datetime, policy: ClinicalPolicy = DEFAULT_POLICY
+) -> WardBoard:
+    """Compute the board at ``at`` from ``inputs`` (pure; the clocks are domain.md §3's)."""
+    patients = inputs.patients
+    seclusions = []
+    for episode in inputs.seclusions:
+        clocks = seclusion_clocks(
+            episode,
+            [o for o in inputs.observations if o.episode_id == episode.id],
+            [r for r in inputs.seclusion_reviews if r.episode_id == episode.id],
+            at,
+            episodes_of_patient=[
+                e for e in inputs.recent_seclusions if e.patient_id == episode.patient_id
+            ],
+            policy=policy.seclusion,
+        )
+        seclusions.append(_on_board(episode, "seclusion", clocks, patients))
+    segregations = []
+    for lts in inputs.segregations:
+        clocks = lts_clocks(
+            lts,
+            [r for r in inputs.segregation_reviews if r.episode_id == lts.id],
+            at,
+            needs_icetr=_needs_icetr(patients.get(lts.patient_id)),
+            policy=policy.segregation,
+        )
+        segregations.append(_on_board(lts, "segregation", clocks, patients))
+    open_incidents = [_incident_on_board(i, patients) for i in inputs.open_incidents]
+    return WardBoard(
+        ward_id=inputs.ward_id,
+        at=at,
+        seclusions=tuple(seclusions),
+        segregations=tuple(segregations),
+        drafts=tuple(i for i in open_incidents if i.status == "draft"),
+        awaiting_sign_off=tuple(i for i in open_incidents if i.status == "submitted"),
+        incidents_last_24h=inputs.incidents_last_24h,
+        incidents_last_7d=inputs.incidents_last_7d,
+        conflicted=inputs.conflicted,
+    )
+
+
+def _on_board(
+    episode: SeclusionEpisode | LtsEpisode,
+    kind: str,
+    clocks: tuple[ReviewClock, ...],
+    patients: Mapping[UUID, Patient],
+) -> EpisodeOnBoard:
+    return EpisodeOnBoard(
+        episode_id=episode.id,
+        kind=kind,
+        patient_id=episode.patient_id,
+        patient_name=_name(patients, episode.patient_id),
+        started_at=episode.started_at,
+        clocks=clocks,
+        most_urgent=most_urgent(clocks),
+    )
+
+
+def _incident_on_board(
+    incident: UseOfForceIncident, patients: Mapping[UUID, Patient]
+) -> IncidentOnBoard:
+    return IncidentOnBoard(
+        incident_id=incident.id,
+        patient_id=incident.patient_id,
+        patient_name=_name(patients, incident.patient_id),
+        started_at=incident.started_at,
+        status=incident.status.value,
+        missing=tuple(m.item for m in missing_items(incident, patients.get(incident.patient_id))),
+    )

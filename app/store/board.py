@@ -1,0 +1,64 @@
+"""Loading what the ward board needs for one ward, in one read transaction.
+
+The queries follow the ``record`` indexes: running episodes by (kind, ward, status), their
+observations and reviews by (parent, kind), a patient's recent episodes by (patient, kind),
+open incidents by (kind, ward, status). The clocks themselves are computed by the domain
+(:func:`app.models.ward_board.build_ward_board`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from app.models.incident import UseOfForceIncident
+from app.models.incident_parts import IncidentStatus
+from app.models.patient import Patient
+from app.models.seclusion import ACTIVE, SeclusionEpisode, SeclusionObservation, SeclusionReview
+from app.models.segregation import LtsEpisode, LtsReview
+from app.models.ward_board import SECLUSION_LOOKBACK, WardBoardInputs
+from app.store.records import RecordReader
+
+OPEN_STATUSES = (IncidentStatus.DRAFT.value, IncidentStatus.SUBMITTED.value)
+
+
+def load_ward_board_inputs(reader: RecordReader, ward_id: UUID, at: datetime) -> WardBoardInputs:
+    """Every record the board for ``ward_id`` at ``at`` is computed from."""
+    seclusions = reader.find(SeclusionEpisode, ward_id=ward_id, statuses=[ACTIVE], ongoing_at=at)
+    seclusion_ids = [e.id for e in seclusions]
+    recent: list[SeclusionEpisode] = []
+    for patient_id in {e.patient_id for e in seclusions}:
+        recent.extend(
+            reader.find(
+                SeclusionEpisode,
+                patient_id=patient_id,
+                ends_after=at - SECLUSION_LOOKBACK,
+                starts_before=at,
+            )
+        )
+    segregations = reader.find(LtsEpisode, ward_id=ward_id, statuses=[ACTIVE], ongoing_at=at)
+    open_incidents = reader.find(UseOfForceIncident, ward_id=ward_id, statuses=OPEN_STATUSES)
+    patient_ids = {
+        *(e.patient_id for e in seclusions),
+        *(e.patient_id for e in segregations),
+        *(i.patient_id for i in open_incidents),
+    }
+    patients = {p.id: p for p in (reader.get(Patient, pid) for pid in patient_ids) if p}
+    return WardBoardInputs(
+        ward_id=ward_id,
+        patients=patients,
+        seclusions=seclusions,
+        observations=reader.find(SeclusionObservation, parent_ids=seclusion_ids),
+        seclusion_reviews=reader.find(SeclusionReview, parent_ids=seclusion_ids),
+        recent_seclusions=recent,
+        segregations=segregations,
+        segregation_reviews=reader.find(LtsReview, parent_ids=[e.id for e in segregations]),
+        open_incidents=open_incidents,
+        incidents_last_24h=reader.count(
+            UseOfForceIncident, ward_id=ward_id, starts_from=at - timedelta(hours=24)
+        ),
+        incidents_last_7d=reader.count(
+            UseOfForceIncident, ward_id=ward_id, starts_from=at - timedelta(days=7)
+        ),
+        conflicted=len(reader.conflicted_ids()),
+    )

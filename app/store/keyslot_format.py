@@ -1,0 +1,305 @@
+"""The key-slot file's format: its schema, validation on load, and crash-safe writing.
+
+See :mod:`app.store.keyslots` for the format description and the contracts.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import logging
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    model_validator,
+)
+
+from app.models.clock import as_utc
+from app.models.errors import StoreDamaged, UserFacingError, problems_from
+from app.store.keyslot_crypto import (
+    KEY_BYTES,
+    MAX_MEMORY_KIB,
+    MAX_PARALLELISM,
+    MAX_TIME_COST,
+    MIN_RECOVERY_KEY_BITS,
+    NONCE_BYTES,
+    SALT_BYTES,
+    WRAPPED_KEY_BYTES,
+    KdfParams,
+)
+
+_log = logging.getLogger("rpr.store.keyslots")
+
+KEYSLOT_FILE_NAME: Final = "keyslots.json"
+FORMAT_VERSION: Final = 1
+DEFAULT_KDF: Final = KdfParams()
+_MAX_FILE_BYTES = 1 << 20
+_USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._@-]{0,127}$"
+USERNAME_RE = re.compile(_USERNAME_PATTERN)
+
+
+class KeySlotFileMissing(StoreDamaged):
+    """There is no key-slot file where one was expected."""
+
+
+# ---------------------------------------------------------------- the file's schema
+
+
+def _from_base64(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value.encode("ascii"), validate=True)
+        except ValueError:  # binascii.Error and UnicodeEncodeError are ValueErrors
+            raise ValueError("is not base64") from None
+    return value
+
+
+def _to_base64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+def canonical_uuid(value: str) -> str:
+    try:
+        parsed = UUID(value)
+    except ValueError:
+        raise ValueError("is not a UUID") from None
+    if str(parsed) != value:
+        raise ValueError("is not a UUID in canonical form")
+    return value
+
+
+Base64Bytes = Annotated[
+    bytes,
+    BeforeValidator(_from_base64),
+    PlainSerializer(_to_base64, return_type=str, when_used="json"),
+]
+UtcInstant = Annotated[AwareDatetime, AfterValidator(as_utc)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class KdfRecord(_Record):
+    """Argon2id parameters and salt of one password slot."""
+
+    alg: Literal["argon2id"]
+    version: Literal[19]
+    t: int = Field(ge=1, le=MAX_TIME_COST)
+    m: int = Field(ge=8, le=MAX_MEMORY_KIB)
+    p: int = Field(ge=1, le=MAX_PARALLELISM)
+    salt: Base64Bytes = Field(min_length=SALT_BYTES, max_length=SALT_BYTES)
+
+    @model_validator(mode="after")
+    def _memory_covers_lanes(self) -> KdfRecord:
+        if self.m < 8 * self.p:
+            raise ValueError("m: must be at least 8 × p")
+        return self
+
+    @property
+    def params(self) -> KdfParams:
+        """The cost parameters as :class:`KdfParams`."""
+        return KdfParams(time_cost=self.t, memory_kib=self.m, parallelism=self.p)
+
+
+class PasswordSlot(_Record):
+    """The data key wrapped under one user's password."""
+
+    type: Literal["password"]
+    username: str = Field(pattern=_USERNAME_PATTERN)
+    kdf: KdfRecord
+    nonce: Base64Bytes = Field(min_length=NONCE_BYTES, max_length=NONCE_BYTES)
+    ciphertext: Base64Bytes = Field(
+        min_length=WRAPPED_KEY_BYTES, max_length=WRAPPED_KEY_BYTES, repr=False
+    )
+    created_at: UtcInstant
+
+
+class RecoverySlot(_Record):
+    """The data key wrapped to the trust's recovery public key."""
+
+    type: Literal["rsa-oaep-sha256"]
+    fingerprint: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
+    ciphertext: Base64Bytes = Field(
+        min_length=MIN_RECOVERY_KEY_BITS // 8, max_length=2048, repr=False
+    )
+    created_at: UtcInstant
+
+
+class KeySlotDocument(_Record):
+    """The whole content of ``keyslots.json``."""
+
+    format: Literal[1]
+    store_id: Annotated[str, AfterValidator(canonical_uuid)]
+    key_check: Base64Bytes = Field(min_length=KEY_BYTES, max_length=KEY_BYTES, repr=False)
+    slots: tuple[PasswordSlot, ...]
+    recovery: RecoverySlot
+
+    @model_validator(mode="after")
+    def _one_slot_per_user(self) -> KeySlotDocument:
+        names = [slot.username for slot in self.slots]
+        if len(names) != len(set(names)):
+            raise ValueError("slots: two slots name the same user")
+        return self
+
+    def slot_for(self, username: str) -> PasswordSlot | None:
+        """The slot of ``username`` (already normalised), if it has one."""
+        return next((slot for slot in self.slots if slot.username == username), None)
+
+    def without_user(self, username: str) -> KeySlotDocument:
+        """A copy without ``username``'s slot."""
+        kept = tuple(slot for slot in self.slots if slot.username != username)
+        return self.model_copy(update={"slots": kept})
+
+    def with_slot(self, slot: PasswordSlot) -> KeySlotDocument:
+        """A copy in which ``slot`` adds or replaces its user's slot."""
+        kept = self.without_user(slot.username).slots
+        return self.model_copy(update={"slots": (*kept, slot)})
+
+
+# ---------------------------------------------------------------- reading and writing
+
+
+def damaged(path: Path, problem: str) -> StoreDamaged:
+    return StoreDamaged(f"The key-slot file {path} {problem}.")
+
+
+class _DuplicateKeyError(ValueError):
+    pass
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKeyError
+    return result
+
+
+def parse_document(path: Path, data: bytes) -> KeySlotDocument:
+    """Validate the bytes of a key-slot file; :class:`StoreDamaged` names what is wrong."""
+    if len(data) > _MAX_FILE_BYTES:
+        raise damaged(path, "is too large to be a key-slot file")
+    try:
+        raw = json.loads(data.decode("utf-8"), object_pairs_hook=_refuse_duplicate_keys)
+    except UnicodeDecodeError:
+        raise damaged(path, "is not UTF-8 text") from None
+    except _DuplicateKeyError:
+        raise damaged(path, "repeats a key in one JSON object") from None
+    except json.JSONDecodeError as exc:
+        raise damaged(path, f"is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    except (ValueError, RecursionError):
+        raise damaged(path, "is not valid JSON") from None
+    if not isinstance(raw, dict):
+        raise damaged(path, "does not hold a JSON object")
+    version = raw.get("format")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise damaged(path, "has no format version")
+    if version != FORMAT_VERSION:
+        raise damaged(
+            path,
+            f"has format version {version}, which this version of RPR cannot read (it reads "
+            f"version {FORMAT_VERSION}); a newer RPR may have written it",
+        )
+    try:
+        return KeySlotDocument.model_validate(raw)
+    except ValidationError as exc:
+        listed = "; ".join(str(problem) for problem in problems_from(exc))
+        raise damaged(path, f"is not a valid key-slot file — {listed}") from None
+
+
+def read_document(path: Path) -> KeySlotDocument:
+    """Read and validate ``path``. Never writes."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(_MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise KeySlotFileMissing(
+            f"The key-slot file {path} is missing, so the store next to it cannot be opened. "
+            "Restore it from the same backup as the store."
+        ) from None
+    except OSError as exc:
+        raise UserFacingError(f"Could not read the key-slot file {path}: {exc.strerror}") from None
+    return parse_document(path, data)
+
+
+def _fsync_directory(directory: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a directory; NTFS journals the rename itself
+        return
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _link_without_clobbering(temp: Path, target: Path) -> None:
+    try:
+        os.link(temp, target)  # atomic, and fails if the target exists
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links (FAT, some shares)
+        if target.exists():
+            raise FileExistsError(target) from None
+        temp.replace(target)
+    else:
+        with contextlib.suppress(OSError):  # the new file is in place; a stray link is harmless
+            temp.unlink()
+
+
+def write_file_atomically(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old file or the new, never half.
+
+    The temporary file is made in the same directory with mode 0600 from its creation (before
+    any byte is written), written unbuffered and fsynced, then renamed onto ``path`` and the
+    directory fsynced. With ``overwrite=False`` an existing ``path`` raises
+    ``FileExistsError``. On failure the temporary file is removed and the error re-raised.
+    """
+    temp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(temp, flags, 0o600)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if overwrite:
+            temp.replace(path)
+        else:
+            _link_without_clobbering(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        raise
+    _fsync_directory(path.parent)
+
+
+def save_document(path: Path, document: KeySlotDocument, *, overwrite: bool) -> None:
+    text = json.dumps(document.model_dump(mode="json"), indent=2) + "\n"
+    try:
+        write_file_atomically(path, text.encode("utf-8"), overwrite=overwrite)
+    except FileExistsError:
+        raise UserFacingError(
+            f"A key-slot file already exists at {path}; RPR will not overwrite it."
+        ) from None
+    except OSError as exc:
+        raise UserFacingError(
+            f"Could not save the key-slot file {path}: {exc.strerror or 'the write failed'}. "
+            "The previous version is unchanged."
+        ) from None

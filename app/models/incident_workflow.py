@@ -26,6 +26,7 @@ from app.models.patient import Patient
 from app.models.people import UserAccount, can_record, can_sign_off
 from app.models.policy import DEFAULT_POLICY, ClinicalPolicy
 from app.models.refs import PersonRef
+from app.models.revision import REASON_REQUIRED, action_for_change
 
 #: Fields a general edit may not change: they move only through :func:`submit`/:func:`sign_off`.
 WORKFLOW_FIELDS: frozenset[str] = frozenset(
@@ -119,9 +120,10 @@ def sign_off(
 def amendment_needs_reason(previous: UseOfForceIncident, proposed: UseOfForceIncident) -> bool:
     """True when saving ``proposed`` over ``previous`` changes a signed-off record, which needs
     a reason kept with the revision (design.md "Records are revisions": an amendment after
-    sign-off needs a reason). Saving an unchanged record needs none.
+    sign-off needs a reason). Saving an unchanged record needs none. The rule itself lives in
+    :func:`app.models.revision.action_for_change`, which the store applies to every save.
     """
-    return previous.is_signed_off() and proposed != previous
+    return proposed != previous and action_for_change(previous, tips=1) in REASON_REQUIRED
 
 
 def check_amendment(

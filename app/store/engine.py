@@ -28,10 +28,10 @@ from app.models.errors import Locked, StoreDamaged
 CACHE_KIB = 32_768
 BUSY_TIMEOUT_MS = 10_000
 #: SQLCipher settings that define the file's format (e.g. ``"cipher_page_size = 16384"``),
-#: applied on every connection right after the key — SQLCipher cannot read them from the
-#: encrypted header. Empty: SQLCipher 4's defaults (4096-byte pages, HMAC-SHA512). Changing
-#: them makes existing stores unreadable until migrated (``sqlcipher_export``); the benchmarks
-#: set them on copies to measure what they would buy (docs/benchmarks.md).
+#: applied on every connection after the key and before the first read — SQLCipher cannot read
+#: them from the encrypted header. Empty: SQLCipher 4's defaults (4096-byte pages, HMAC-SHA512).
+#: Changing them makes existing stores unreadable until migrated (``sqlcipher_export``); the
+#: benchmarks set them on copies to measure what they would buy (docs/benchmarks.md).
 CIPHER_FORMAT: tuple[str, ...] = ()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, Index, MetaData, String, Text, Uuid
+from sqlalchemy import ForeignKey, Index, MetaData, String, Text, Uuid, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -94,6 +94,8 @@ class RecordRow(Base):
         Index("ix_record_kind_ward_starts", "kind", "ward_id", "starts_at"),
         Index("ix_record_parent_kind_starts", "parent_id", "kind", "starts_at"),
         Index("ix_record_patient_kind_starts", "patient_id", "kind", "starts_at"),
+        # Conflicts are rare: a partial index finds them without scanning every record.
+        Index("ix_record_conflicted", "record_id", sqlite_where=text("tip_count > 1")),
     )
 
 

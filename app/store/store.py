@@ -7,17 +7,20 @@ transaction — one per user action — committed with ``synchronous=FULL`` befo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Self, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.models.base import Record
@@ -31,6 +34,14 @@ from app.store.audit import (
     verify_chain,
 )
 from app.store.engine import make_engine
+from app.store.integrity import (
+    OPEN_CHECK_TABLES,
+    BackgroundIntegrityCheck,
+    IntegrityResult,
+    checked_read_only,
+    integrity_problems,
+    wal_left_behind,
+)
 from app.store.keyslots import KdfParams, KeySlotFile, generate_data_key
 from app.store.layout import StoreFiles
 from app.store.records import RecordReader
@@ -40,7 +51,7 @@ from app.store.schema import AuditRow, MetaRow, RecordRow, RevisionRow
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Engine
 
     from app.models.revision import Revision
 
@@ -126,6 +137,8 @@ class Store:
         self._write_engine = engine.execution_options(rpr_write=True)
         self.store_id = self._meta("store_id")
         self.device_id = uuid.UUID(self._meta("device_id"))
+        self._background_check: BackgroundIntegrityCheck | None = None
+        self._integrity_checked: IntegrityResult | None = None
 
     # -- opening -------------------------------------------------------------------------
 
@@ -215,16 +228,20 @@ class Store:
         actor: str,
         action: AuditAction,
     ) -> Self:
+        unclean = wal_left_behind(files.db)
         engine = make_engine(files.db, data_key)
         try:
+            # Check in a read transaction: other writers (a support command, the client) are
+            # not held up while a whole-file check runs.
+            with engine.connect() as connection:
+                problems = checked_read_only(
+                    connection,
+                    partial(integrity_problems, tables=None if unclean else OPEN_CHECK_TABLES),
+                )
+            if problems:
+                raise StoreDamaged("The store failed its integrity check: " + "; ".join(problems))
             with Session(engine.execution_options(rpr_write=True)) as session, session.begin():
-                connection = session.connection()
-                problems = _integrity_problems(connection)
-                if problems:
-                    raise StoreDamaged(
-                        "The store failed its integrity check: " + "; ".join(problems)
-                    )
-                if migrate.upgrade(connection):
+                if migrate.upgrade(session.connection()):
                     log.info("store migrated to schema %s", migrate.head_revision())
                 store_id = session.get(MetaRow, "store_id")
                 device = session.get(MetaRow, "device_id")
@@ -236,12 +253,36 @@ class Store:
         except BaseException:
             engine.dispose()
             raise
-        log.info("store %s opened by %s (%s)", slots.store_id, actor, action.value)
-        return cls(files, slots, data_key, engine, actor)
+        log.info(
+            "store %s opened by %s (%s; %s check)",
+            slots.store_id,
+            actor,
+            action.value,
+            "whole-file" if unclean else "background",
+        )
+        store = cls(files, slots, data_key, engine, actor)
+        if unclean:
+            store._integrity_checked = IntegrityResult(())
+        else:
+            store._background_check = BackgroundIntegrityCheck(engine)
+            store._background_check.start()
+        return store
 
     def close(self) -> None:
-        """Release every connection. The store can no longer be used."""
+        """Stop any background check and release every connection. The store can no longer
+        be used."""
+        if self._background_check is not None:
+            self._background_check.cancel()
         self._engine.dispose()
+
+    def integrity(self, *, wait: bool = False) -> IntegrityResult | None:
+        """The whole-file check made at or after open: None while it is still running (or
+        ``wait`` for it). See :mod:`app.store.integrity`."""
+        if self._integrity_checked is None and self._background_check is not None:
+            self._integrity_checked = (
+                self._background_check.wait() if wait else self._background_check.result
+            )
+        return self._integrity_checked
 
     def __enter__(self) -> Self:
         return self
@@ -265,7 +306,14 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[WriteTransaction]:
         """One write transaction. Everything done inside is saved together or not at all; it
-        is durable when the ``with`` block exits without an exception."""
+        is durable when the ``with`` block exits without an exception. Refused once an
+        integrity check has found the file damaged."""
+        checked = self.integrity()
+        if checked is not None and not checked.ok:
+            raise StoreDamaged(
+                "The store failed its integrity check; nothing more can be saved on this PC "
+                "until trust IT has looked at it. What was saved before is kept."
+            )
         with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
             yield WriteTransaction(session, actor=self.actor, device_id=self.device_id)
 
@@ -325,17 +373,25 @@ class Store:
     def verify(self) -> VerifyReport:
         """Check every revision's content hash, the audit chain, and that each revision is
         vouched for by the chain. Records a ``store.verified`` event afterwards."""
-        problems: list[str] = []
-        with Session(self._engine) as session, session.begin():
-            connection = session.connection()
-            problems.extend(_integrity_problems(connection, full=True))
-            problems.extend(verify_chain(session))
-            revisions, revision_problems = _revision_problems(session)
-            problems.extend(revision_problems)
-            audit_events = session.scalar(select(func.count()).select_from(AuditRow)) or 0
-        self.record_event(
-            AuditAction.VERIFIED, detail="intact" if not problems else f"{len(problems)} problems"
-        )
+        with self._engine.connect() as connection:
+            problems = checked_read_only(connection, partial(integrity_problems, pages=True))
+        revisions = audit_events = 0
+        try:
+            # No explicit transaction: closing the session rolls the read back, which is what
+            # a read that may meet a damaged page needs.
+            with Session(self._engine) as session:
+                problems.extend(verify_chain(session))
+                revisions, revision_problems = _revision_problems(session)
+                problems.extend(revision_problems)
+                audit_events = session.scalar(select(func.count()).select_from(AuditRow)) or 0
+        except DBAPIError:
+            problems.append("the store could not be read to the end: it is damaged")
+        # A damaged store may refuse the write that records the check; the report still stands.
+        with contextlib.suppress(StoreDamaged, DBAPIError):
+            self.record_event(
+                AuditAction.VERIFIED,
+                detail=f"{len(problems)} problems" if problems else "intact",
+            )
         return VerifyReport(revisions, audit_events, tuple(problems))
 
     def status(self) -> StoreStatus:
@@ -391,17 +447,3 @@ def _revision_problems(session: Session) -> tuple[int, list[str]]:
         elif revision.content_hash not in vouched:
             problems.append(f"revision {row.seq}: not recorded in the audit chain")
     return count, problems
-
-
-def _integrity_problems(connection: Connection, *, full: bool = False) -> list[str]:
-    """SQLite's structural check, plus SQLCipher's per-page HMAC check when ``full``."""
-    problems = [str(r[0]) for r in connection.execute(text("PRAGMA quick_check")) if r[0] != "ok"]
-    if (
-        full
-        and connection.dialect.dbapi is not None
-        and "sqlcipher" in connection.dialect.dbapi.__name__
-    ):
-        problems.extend(
-            str(r[0]) for r in connection.execute(text("PRAGMA cipher_integrity_check"))
-        )
-    return problems

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import EXIT_USER_ERROR, main
+from app.store import migrate
 from app.store.keyslots import generate_recovery_key_pair
 
 PASSWORD = "a long admin passphrase"
@@ -60,7 +61,7 @@ def test_status_and_verify_on_a_new_store(
 ) -> None:
     assert main(["status", "--data-dir", str(standalone_store), "--user", "local.admin"]) == 0
     out = capsys.readouterr().out
-    assert "schema version  0001" in out
+    assert f"schema version  {migrate.head_revision()}" in out
     assert "accounts on PC  local.admin" in out
     assert main(["verify", "--data-dir", str(standalone_store), "--user", "local.admin"]) == 0
     assert "The store is intact." in capsys.readouterr().out

@@ -100,6 +100,7 @@ def test_no_acknowledged_save_is_lost_when_killed(
 
 
 @pytest.mark.soak
+@pytest.mark.timeout(3 * 3600)
 def test_soak_thousand_kills(data_dir: Path, recovery_keys: tuple[bytes, bytes]) -> None:
     _new_store(data_dir, recovery_keys[1])
     kills = int(os.environ.get("RPR_SOAK_KILLS", SOAK_KILLS))

@@ -18,7 +18,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Self, TypeVar
 
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -30,8 +29,6 @@ from app.store import migrate
 from app.store.audit import (
     AuditAction,
     append_event,
-    recorded_revision_hashes,
-    verify_chain,
 )
 from app.store.engine import make_engine
 from app.store.integrity import (
@@ -45,8 +42,9 @@ from app.store.integrity import (
 from app.store.keyslots import KdfParams, KeySlotFile, generate_data_key
 from app.store.layout import StoreFiles
 from app.store.records import RecordReader
-from app.store.revisions import RevisionWriter, revision_from_row
+from app.store.revisions import RevisionWriter
 from app.store.schema import AuditRow, MetaRow, RecordRow, RevisionRow
+from app.store.verification import VerifyReport, verify_store
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -87,20 +85,6 @@ class WriteTransaction(RevisionWriter):
             subject_id=subject_id,
             detail=detail,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyReport:
-    """What ``verify`` checked and every problem it found (empty: the store is intact)."""
-
-    revisions_checked: int
-    audit_events_checked: int
-    problems: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing was found wrong."""
-        return not self.problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,26 +357,14 @@ class Store:
     def verify(self) -> VerifyReport:
         """Check every revision's content hash, the audit chain, and that each revision is
         vouched for by the chain. Records a ``store.verified`` event afterwards."""
-        with self._engine.connect() as connection:
-            problems = checked_read_only(connection, partial(integrity_problems, pages=True))
-        revisions = audit_events = 0
-        try:
-            # No explicit transaction: closing the session rolls the read back, which is what
-            # a read that may meet a damaged page needs.
-            with Session(self._engine) as session:
-                problems.extend(verify_chain(session))
-                revisions, revision_problems = _revision_problems(session)
-                problems.extend(revision_problems)
-                audit_events = session.scalar(select(func.count()).select_from(AuditRow)) or 0
-        except DBAPIError:
-            problems.append("the store could not be read to the end: it is damaged")
+        report = verify_store(self._engine)
         # A damaged store may refuse the write that records the check; the report still stands.
         with contextlib.suppress(StoreDamaged, DBAPIError):
             self.record_event(
                 AuditAction.VERIFIED,
-                detail=f"{len(problems)} problems" if problems else "intact",
+                detail=f"{len(report.problems)} problems" if report.problems else "intact",
             )
-        return VerifyReport(revisions, audit_events, tuple(problems))
+        return report
 
     def status(self) -> StoreStatus:
         """Counts and facts for support; no patient data."""
@@ -428,22 +400,3 @@ class Store:
         if row is None:
             raise StoreDamaged(f"The store is missing its {key.replace('_', ' ')}.")
         return row.value
-
-
-def _revision_problems(session: Session) -> tuple[int, list[str]]:
-    """Check each revision's hash and that the audit chain vouches for it."""
-    vouched = recorded_revision_hashes(session)
-    problems: list[str] = []
-    count = 0
-    for row in session.scalars(select(RevisionRow).order_by(RevisionRow.seq)):
-        count += 1
-        try:
-            revision = revision_from_row(row)
-        except (ValueError, ValidationError):
-            problems.append(f"revision {row.seq}: can no longer be read")
-            continue
-        if not revision.hash_is_valid():
-            problems.append(f"revision {row.seq}: its content was changed after it was saved")
-        elif revision.content_hash not in vouched:
-            problems.append(f"revision {row.seq}: not recorded in the audit chain")
-    return count, problems

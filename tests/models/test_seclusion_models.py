@@ -16,7 +16,7 @@ from app.models.seclusion import (
     SeclusionReview,
     SeclusionReviewKind,
 )
-from tests.models.isolation_asserts import assert_refused, assert_round_trips
+from tests.models.isolation_asserts import assert_round_trips
 from tests.models.isolation_builders import (
     DOCTOR,
     IMHA,
@@ -37,6 +37,7 @@ from tests.models.isolation_builders import (
     seclusion_review,
     seclusion_review_data,
 )
+from tests.models.refusals import assert_refused
 
 SECRET = "Zebedee-Quartz-7731"  # typed into fields; must never reach a message
 

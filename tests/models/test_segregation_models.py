@@ -18,7 +18,7 @@ from app.models.segregation import (
     Participation,
     engagement_totals,
 )
-from tests.models.isolation_asserts import assert_refused, assert_round_trips
+from tests.models.isolation_asserts import assert_round_trips
 from tests.models.isolation_builders import (
     APPROVED_CLINICIAN,
     COMMISSIONER,
@@ -40,6 +40,7 @@ from tests.models.isolation_builders import (
     lts_review,
     lts_review_data,
 )
+from tests.models.refusals import assert_refused
 
 SECRET = "Zebedee-Quartz-7731"
 

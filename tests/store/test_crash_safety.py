@@ -96,6 +96,7 @@ def test_no_acknowledged_save_is_lost_when_killed(
 ) -> None:
     _new_store(data_dir, recovery_keys[1])
     figures = _kill_rounds(data_dir, ROUNDS_PER_TEST, seed)
+    print(f"\ncrash-safety figures (seed {seed}): {figures}")
     assert figures["acknowledged_saves"] > ROUNDS_PER_TEST  # the writer really was writing
 
 

@@ -6,6 +6,7 @@ shows how to look at the store that is ready for it.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from app.store.layout import StoreFiles
@@ -14,14 +15,15 @@ from app.store.layout import StoreFiles
 def start_client(data_dir: Path) -> int:
     """Start the GUI (not yet built): explain, and point at what works today."""
     ready = StoreFiles(data_dir).exists()
+    program = sys.argv[0] if sys.argv[0].endswith("rpr") else "rpr"
     print("RPR — Restrictive Practice Recorder")
     print("The ward client window arrives with the ward-client issue; this build has the")
     print("domain rules, the encrypted store and the support commands.")
     if ready:
         print(f"\nThe store in {data_dir} is ready. Try:")
-        print(f"  rpr status --data-dir {data_dir} --user demo.manager")
-        print(f"  rpr verify --data-dir {data_dir} --user demo.manager")
+        print(f"  {program} status --data-dir {data_dir} --user demo.manager")
+        print(f"  {program} verify --data-dir {data_dir} --user demo.manager")
     else:
         print(f"\nThere is no store in {data_dir} yet. Make a demo ward with:")
-        print(f"  rpr demo-data --data-dir {data_dir}")
+        print(f"  {program} demo-data --data-dir {data_dir}")
     return 0

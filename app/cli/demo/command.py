@@ -26,7 +26,7 @@ def _recovery_public_key(data_dir: Path, given: Path | None) -> tuple[bytes, str
     if given is not None:
         return given.read_bytes(), f"the recovery key in {given}"
     private_pem, public_pem = generate_recovery_key_pair()
-    private_path = data_dir.parent / f"{data_dir.name}-demo-recovery-key.pem"
+    private_path = data_dir.parent / f"{data_dir.name}-recovery-key.pem"
     write_file_atomically(private_path, private_pem, overwrite=True)
     return public_pem, f"a demo recovery key written to {private_path} (demo only)"
 

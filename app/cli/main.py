@@ -1,8 +1,12 @@
 """``rpr``: the ward client, and subcommands for set-up, scripting and support.
 
-One error boundary (style.md): a :class:`UserFacingError` prints its message (it holds no
-patient data) and exits 2; :class:`Cancelled` exits 130; anything unexpected prints a plain
-sentence, logs the type and stack without the message, and exits 70.
+One error boundary (style.md), around everything after parsing the command line — loading
+settings included: a :class:`UserFacingError` prints its message (it holds no patient data)
+and exits 2; :class:`Cancelled` exits 130; anything unexpected prints a plain sentence, logs
+the type and stack without the message, and exits 70.
+
+``--data-dir`` may come before or after the command (``rpr --data-dir X status`` or
+``rpr status --data-dir X``); given both ways, the one after the command wins.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from pathlib import Path
 from app.cli import support
 from app.cli.client import start_client
 from app.cli.demo.command import build_demo_store
-from app.cli.logs import configure_logging, log_unexpected
+from app.cli.logs import configure_logging, held_warnings, log_unexpected
 from app.cli.self_test import run_self_test
 from app.config import load_settings
 from app.models.errors import Cancelled, UserFacingError
+from app.store.layout import StoreFiles
 
 EXIT_USER_ERROR = 2
 EXIT_CANCELLED = 130
@@ -36,7 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str, *, store: bool = True) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         if store:
-            sub.add_argument("--data-dir", type=Path, help="the store's folder")
+            # SUPPRESS: when not given here, leave the value given before the command alone.
+            sub.add_argument(
+                "--data-dir", type=Path, default=argparse.SUPPRESS, help="the store's folder"
+            )
         return sub
 
     demo = command("demo-data", "build a demo ward with fictitious patients and demo accounts")
@@ -76,14 +84,17 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace, Path], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rpr`` console script."""
     args = _parser().parse_args(argv)
-    settings = load_settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
-    data_dir = settings.data_dir
-    # Log into the store's folder only once it exists: a command that fails before making the
-    # store (a refused password, say) must leave no folder behind.
-    store_command = args.command not in ("self-test", "recovery-keygen")
-    logs = data_dir / "logs" if store_command and data_dir.is_dir() else None
-    configure_logging(logs, settings.log_level)
+    logs: Path | None = None
     try:
+        with held_warnings() as early_warnings:
+            settings = load_settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
+        data_dir = settings.data_dir
+        # Log only into the logs folder of a store that exists: a command that fails before
+        # making the store, or is refused (a wrong password), must leave the folder as it was.
+        store_command = args.command not in ("self-test", "recovery-keygen")
+        folder = StoreFiles(data_dir).logs
+        logs = folder if store_command and folder.is_dir() else None
+        configure_logging(logs, settings.log_level, early_warnings)
         return _COMMANDS[args.command](args, data_dir)
     except UserFacingError as exc:
         print(f"rpr: {exc}", file=sys.stderr)

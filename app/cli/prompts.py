@@ -1,10 +1,12 @@
-"""Reading secrets for commands: from the environment (scripts) or a prompt (people)."""
+"""Reading secrets for commands: from the environment (scripts), a prompt (people) or a key
+file named on the command line."""
 
 from __future__ import annotations
 
 import getpass
 import os
 import secrets
+from pathlib import Path
 
 from app.models.errors import Cancelled, UserFacingError
 
@@ -43,16 +45,33 @@ def check_new_password(password: str) -> None:
         )
 
 
-def read_passphrase(prompt: str) -> bytes | None:
-    """``RPR_RECOVERY_PASSPHRASE`` if set, otherwise ask; empty means "no passphrase"."""
+def read_passphrase(prompt: str, *, confirm: bool = False) -> bytes | None:
+    """``RPR_RECOVERY_PASSPHRASE`` if set, otherwise ask (twice when ``confirm``, for a
+    passphrase that will protect a key: a typo would lock the key away for good); empty
+    means "no passphrase"."""
     from_env = os.environ.get(RECOVERY_PASSPHRASE_ENV)
     if from_env is not None:
         return from_env.encode() or None
     try:
         typed = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Type it again: ") != typed:
+            raise UserFacingError("The two passphrases do not match; nothing was changed.")
     except (EOFError, KeyboardInterrupt):
         raise Cancelled from None
     return typed.encode() or None
+
+
+def read_key_file(path: Path, what: str) -> bytes:
+    """The bytes of the key file ``path`` (``what`` says which key, e.g. "recovery public
+    key"). A file that cannot be read is a user-facing error naming it and why — never its
+    contents."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        reason = (exc.strerror or type(exc).__name__).lower()
+        raise UserFacingError(
+            f"The {what} file {path} cannot be read ({reason}); nothing was changed."
+        ) from None
 
 
 def generate_password() -> str:

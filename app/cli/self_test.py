@@ -1,8 +1,9 @@
 """``rpr self-test``: prove on this PC that the store works end to end.
 
 Opens a temporary store, migrates it, writes a record, reads it back, reopens it with its
-password, refuses a wrong one, verifies the audit chain and hashes, then removes the
-temporary folder. Each step is named, so a failure says which one.
+password, checks the file on disk is encrypted, refuses a wrong password, verifies the audit
+chain and hashes, then removes the temporary folder. Each step is named, so a failure says
+which one.
 """
 
 from __future__ import annotations
@@ -17,8 +18,23 @@ from app.store import migrate
 from app.store.keyslots import KdfParams, generate_recovery_key_pair
 from app.store.store import Store
 
+#: The first 16 bytes of every plain SQLite file. A SQLCipher file starts with a random salt.
+SQLITE_HEADER = b"SQLite format 3\x00"
 _USER = "self.test"
 _PASSWORD = "self-test passphrase"  # noqa: S105 - a throwaway store deleted at the end
+
+
+def check_file_is_encrypted(db: Path) -> None:
+    """Raise :class:`AssertionError` unless ``db`` looks encrypted: a build whose SQLCipher
+    silently fell back to plain SQLite would pass every other step while writing plaintext."""
+    with db.open("rb") as file:
+        head = file.read(len(SQLITE_HEADER))
+    if len(head) < len(SQLITE_HEADER):
+        raise AssertionError("the store file is empty")
+    if head == SQLITE_HEADER:
+        raise AssertionError(
+            "the store file is plain SQLite, not encrypted: this build's SQLCipher is not working"
+        )
 
 
 def run_self_test(*, kdf: KdfParams | None = None) -> int:
@@ -54,6 +70,9 @@ def run_self_test(*, kdf: KdfParams | None = None) -> int:
             if state["store"].get(Ward, ward.id) != ward:
                 raise AssertionError("the record did not survive closing the store")
 
+        def file_is_encrypted() -> None:
+            check_file_is_encrypted(state["store"].files.db)
+
         def refuse_wrong_password() -> None:
             try:
                 Store.open(data_dir, _USER, "not the password").close()
@@ -71,6 +90,7 @@ def run_self_test(*, kdf: KdfParams | None = None) -> int:
             ("apply migrations", check_schema),
             ("write a record and read it back", write_and_read),
             ("reopen with the password", reopen),
+            ("check the store file is encrypted", file_is_encrypted),
             ("refuse a wrong password", refuse_wrong_password),
             ("verify hashes and the audit chain", verify),
         ]

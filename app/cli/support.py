@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.cli.prompts import check_new_password, read_passphrase, read_password
+from app.cli.prompts import check_new_password, read_key_file, read_passphrase, read_password
+from app.models.errors import UserFacingError
 from app.store.keyslots import (
     generate_recovery_key_pair,
     public_key_fingerprint,
@@ -53,7 +54,7 @@ def verify(data_dir: Path, username: str) -> int:
 
 def recover(data_dir: Path, recovery_key_file: Path, username: str) -> int:
     """Open with the trust's recovery private key and give ``username`` a new password."""
-    private_pem = recovery_key_file.read_bytes()
+    private_pem = read_key_file(recovery_key_file, "recovery private key")
     passphrase = (
         read_passphrase("Passphrase of the recovery key: ") if b"ENCRYPTED" in private_pem else None
     )
@@ -63,22 +64,32 @@ def recover(data_dir: Path, recovery_key_file: Path, username: str) -> int:
     with Store.open_with_recovery(
         data_dir, private_pem, passphrase, actor=f"recovery for {username}"
     ) as store:
-        store.add_user(username, new_password)
+        store.reset_password(username, new_password)
     print(f"{username} can sign in with the new password. The recovery is in the audit log.")
     return 0
 
 
 def init(data_dir: Path, username: str, recovery_public_key_file: Path) -> int:
     """Set up an empty store for a standalone PC with a local administrator account."""
-    public_pem = recovery_public_key_file.read_bytes()
+    public_pem, fingerprint = read_recovery_public_key(recovery_public_key_file)
     print(f"Set a password for the local administrator {username}.")
     password = read_password(username, confirm=True)
     check_new_password(password)
     Store.create(
         data_dir, username=username, password=password, recovery_public_key_pem=public_pem
     ).close()
-    print(f"Store created in {data_dir}; recovery key {public_key_fingerprint(public_pem)}.")
+    print(f"Store created in {data_dir}; recovery key {fingerprint}.")
     return 0
+
+
+def read_recovery_public_key(path: Path) -> tuple[bytes, str]:
+    """The trust's recovery public key from ``path`` and its fingerprint, checked before
+    anything is made, so a wrong file leaves no half-made store behind."""
+    public_pem = read_key_file(path, "recovery public key")
+    try:
+        return public_pem, public_key_fingerprint(public_pem)
+    except UserFacingError as exc:
+        raise UserFacingError(f"{path}: {exc} Nothing was changed.") from None
 
 
 def recovery_keygen(out: Path) -> int:
@@ -88,7 +99,9 @@ def recovery_keygen(out: Path) -> int:
         if path.exists():
             print(f"{path} already exists; nothing was written.")
             return 2
-    passphrase = read_passphrase("Passphrase to protect the private key (required): ")
+    if not out.parent.is_dir():
+        raise UserFacingError(f"The folder {out.parent} does not exist; nothing was written.")
+    passphrase = read_passphrase("Passphrase to protect the private key (required): ", confirm=True)
     if not passphrase:
         print("A passphrase is required for the recovery private key; nothing was written.")
         return 2

@@ -148,5 +148,11 @@ class Record(DomainModel):
 
 
 def record_class(kind: str) -> type[Record]:
-    """The record class stored under ``kind``; ``KeyError`` names an unknown kind."""
+    """The record class stored under ``kind``; ``KeyError`` names an unknown kind.
+
+    Every clinical kind is known here whatever has been imported so far: the catalogue of
+    record modules is loaded on first use.
+    """
+    if kind not in RECORD_KINDS:
+        import app.models.catalogue  # noqa: F401, PLC0415 - registers every clinical kind
     return RECORD_KINDS[kind]

@@ -60,5 +60,5 @@ def load_ward_board_inputs(reader: RecordReader, ward_id: UUID, at: datetime) ->
         incidents_last_7d=reader.count(
             UseOfForceIncident, ward_id=ward_id, starts_from=at - timedelta(days=7)
         ),
-        conflicted=len(reader.conflicted_ids()),
+        conflicted=len(reader.conflicted_ids(ward_id=ward_id)),
     )

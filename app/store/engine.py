@@ -22,7 +22,7 @@ import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
-from app.models.errors import Locked, StoreDamaged
+from app.models.errors import StoreDamaged, UserFacingError
 
 #: Page cache per connection, in KiB (negative cache_size means KiB in SQLite).
 CACHE_KIB = 32_768
@@ -38,7 +38,12 @@ CIPHER_FORMAT: tuple[str, ...] = ()
 def _configure(dbapi_connection: Any, key: bytes | None) -> None:
     cursor = dbapi_connection.cursor()
     try:
+        # Before the first read, so that read waits for another writer instead of failing.
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if key is not None:
+            # A driver built without SQLCipher ignores PRAGMA key and would write plaintext.
+            if not cursor.execute("PRAGMA cipher_version").fetchall():
+                raise EncryptionUnavailable
             # SQLCipher would print page numbers of failed HMAC checks to stderr; our own
             # message says what happened without detail an attacker could use.
             cursor.execute("PRAGMA cipher_log_level = NONE")
@@ -55,7 +60,6 @@ def _configure(dbapi_connection: Any, key: bytes | None) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA temp_store = MEMORY")
         cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     finally:
         cursor.close()
 
@@ -67,12 +71,43 @@ def _connect(path: Path, key: bytes | None) -> Any:
     connection = module.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
         _configure(connection, key)
+    except EncryptionUnavailable:
+        connection.close()
+        raise StoreDamaged(
+            "This installation of RPR has no working encryption (SQLCipher); it will not "
+            "open or write a store. Reinstall RPR."
+        ) from None
     except module.DatabaseError as exc:
         connection.close()
-        if "not a database" in str(exc):
-            raise Locked("The store could not be opened with this key.") from None
+        message = str(exc)
+        if "locked" in message or "busy" in message:
+            raise UserFacingError(
+                "The store is busy in another program on this PC; try again in a moment."
+            ) from None
+        if "not a database" in message:
+            # The key came from a slot that unlocked, so the file is not the one it belongs to,
+            # or its first page is damaged.
+            raise StoreDamaged(
+                "The store file does not match its key slots, or its first page is damaged."
+            ) from None
         raise StoreDamaged("The store file could not be read.") from None
     return connection
+
+
+class EncryptionUnavailable(Exception):
+    """The SQLite driver in use is not SQLCipher."""
+
+
+def checkpoint(engine: Engine) -> None:
+    """Copy everything in the WAL into the main file and empty the WAL (before renaming or
+    copying the file). Raises if another connection kept the checkpoint from finishing."""
+    raw = engine.raw_connection()
+    try:
+        busy, _, _ = raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        raw.close()
+    if busy:
+        raise StoreDamaged("The store could not be checkpointed: another program is using it.")
 
 
 def make_engine(path: Path, key: bytes | None) -> Engine:

@@ -102,15 +102,13 @@ class IntegrityResult:
 
 class BackgroundIntegrityCheck:
     """A whole-file ``quick_check`` on its own connection and thread, in a read transaction
-    (WAL: writers are not blocked). ``cancel()`` interrupts it; ``result`` is None until it
+    (WAL: writers are not blocked). ``cancel()`` stops it promptly; ``result`` is None until it
     has finished, and stays None if cancelled."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._done = threading.Event()
         self._cancelled = threading.Event()
-        self._dbapi: Any = None
-        self._lock = threading.Lock()
         self.result: IntegrityResult | None = None
         self._thread = threading.Thread(target=self._run, name="rpr-integrity", daemon=True)
 
@@ -121,13 +119,14 @@ class BackgroundIntegrityCheck:
     def _run(self) -> None:
         try:
             with self._engine.connect() as connection:
-                with self._lock:
-                    if self._cancelled.is_set():
-                        return
-                    self._dbapi = connection.connection.dbapi_connection
-                problems = checked_read_only(connection, integrity_problems)
-                with self._lock:
-                    self._dbapi = None
+                dbapi: Any = connection.connection.dbapi_connection
+                # SQLite calls this every few thousand steps; a non-zero answer aborts the
+                # statement, so cancelling works at any moment, even before the check starts.
+                dbapi.set_progress_handler(lambda: int(self._cancelled.is_set()), 10_000)
+                try:
+                    problems = checked_read_only(connection, integrity_problems)
+                finally:
+                    dbapi.set_progress_handler(None, 0)
             if self._cancelled.is_set():
                 return
             self.result = IntegrityResult(tuple(problems))
@@ -146,8 +145,5 @@ class BackgroundIntegrityCheck:
     def cancel(self) -> None:
         """Stop the check (the store is closing) and wait for its thread to end."""
         self._cancelled.set()
-        with self._lock:
-            if self._dbapi is not None:
-                self._dbapi.interrupt()
         if self._thread.is_alive():
             self._thread.join()

@@ -41,6 +41,7 @@ from app.store.keyslot_crypto import (
     WRAPPED_KEY_BYTES,
     KdfParams,
 )
+from app.store.layout import fsync_directory
 
 _log = logging.getLogger("rpr.store.keyslots")
 
@@ -236,16 +237,6 @@ def read_document(path: Path) -> KeySlotDocument:
     return parse_document(path, data)
 
 
-def _fsync_directory(directory: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a directory; NTFS journals the rename itself
-        return
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _link_without_clobbering(temp: Path, target: Path) -> None:
     try:
         os.link(temp, target)  # atomic, and fails if the target exists
@@ -287,7 +278,7 @@ def write_file_atomically(path: Path, data: bytes, *, overwrite: bool = True) ->
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
         raise
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
 
 
 def save_document(path: Path, document: KeySlotDocument, *, overwrite: bool) -> None:

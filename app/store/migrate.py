@@ -11,6 +11,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from app.models.errors import UserFacingError
+
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
@@ -30,6 +32,13 @@ def head_revision() -> str:
     return head
 
 
+@cache
+def _known_revisions() -> frozenset[str]:
+    return frozenset(
+        script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()
+    )
+
+
 def current_revision(connection: Connection) -> str | None:
     """The schema version of the open store (None: empty file)."""
     return MigrationContext.configure(connection).get_current_revision()
@@ -40,8 +49,14 @@ def upgrade(connection: Connection) -> bool:
 
     Runs inside the caller's write transaction, so a crash mid-migration leaves the old schema.
     """
-    if current_revision(connection) == head_revision():
+    current = current_revision(connection)
+    if current == head_revision():
         return False
+    if current is not None and current not in _known_revisions():
+        raise UserFacingError(
+            f"This store was last used by a newer version of RPR (schema {current}; this "
+            f"version knows up to {head_revision()}). Install that version or a later one."
+        )
     config = _config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

@@ -129,11 +129,13 @@ class RecordReader:
         )
         return [revision_from_row(r) for r in rows]
 
-    def conflicted_ids(self) -> list[UUID]:
-        """Records waiting for a person to resolve diverging versions."""
-        return list(
-            self._session.scalars(select(RecordRow.record_id).where(RecordRow.tip_count > 1))
-        )
+    def conflicted_ids(self, *, ward_id: UUID | None = None) -> list[UUID]:
+        """Records (of ``ward_id``, if given) waiting for a person to resolve diverging
+        versions."""
+        query = select(RecordRow.record_id).where(RecordRow.tip_count > 1)
+        if ward_id is not None:
+            query = query.where(RecordRow.ward_id == ward_id)
+        return list(self._session.scalars(query))
 
     def counts_by_kind(self, *, include_voided: bool = False) -> dict[str, int]:
         """How many current records of each kind (no patient data)."""

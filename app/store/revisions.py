@@ -13,13 +13,15 @@ Contract (design.md "Records are revisions, never overwrites"):
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
+from pydantic import ValidationError
 from sqlalchemy import delete, select
 
 from app.models.base import STORED, Record, record_class
-from app.models.errors import ConflictError, RuleViolation, StoreDamaged
+from app.models.errors import RuleViolation, StoreDamaged, invalid_record
 from app.models.revision import REASON_REQUIRED, Revision, RevisionAction, action_for_change
 from app.store.audit import AuditAction, append_event
 from app.store.schema import RecordRow, RecordTipRow, RevisionRow
@@ -56,6 +58,18 @@ def revision_from_row(row: RevisionRow) -> Revision:
     )
 
 
+class _Dated(Protocol):
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def revision_id(self) -> UUID: ...
+
+
+def display_order(revision: _Dated) -> tuple[datetime, str]:
+    """Which tip a conflicted record shows: the latest made (ties broken by id)."""
+    return (revision.created_at, str(revision.revision_id))
+
+
 class RevisionWriter:
     """Adds revisions inside one write transaction (``BEGIN IMMEDIATE``) owned by the caller."""
 
@@ -71,54 +85,73 @@ class RevisionWriter:
     ) -> Revision:
         """Store ``record`` as its next revision and return it.
 
-        ``base`` is the revision the editor started from. Omitted, the change follows the
-        record's single tip; a conflicted record then refuses the save (resolve it first). A
-        ``base`` that is no longer a tip forks the record: the change is kept and the record
-        shows as conflicted. Saving content identical to the current revision adds nothing.
+        A new record has no ``base``. A change to an existing record must name ``base``, the
+        revision the editor started from (``RecordState.revision_id`` when it was read), so a
+        change never silently replaces a version its author has not seen (design.md: never
+        last-writer-wins). A ``base`` that is no longer a tip forks the record: the change is
+        kept and the record shows as conflicted until a person resolves it. Saving content
+        identical to its ``base`` while that is the only tip adds nothing. A voided version
+        cannot be changed.
         """
         current = self._record_row(record.id)
         if current is None:
+            if base is not None:
+                raise RuleViolation("There is no such record on this PC to change (base).")
             return self._add_local(record, RevisionAction.CREATE, (), reason, None)
-        if current.kind != record.KIND:
-            raise RuleViolation(f"A {current.kind} cannot be saved as a {record.KIND}.")
-        if current.voided:
-            raise RuleViolation("This record was voided; it cannot be changed.")
-        tips = self._tips(record.id)
+        self._check_kind(current, record)
         if base is None:
-            if len(tips) > 1:
-                raise ConflictError(
-                    "This record has versions made on different PCs; resolve them first."
-                )
-            base = tips[0]
-        elif not self._is_revision_of(base, record.id):
+            raise RuleViolation(
+                "A change must name the version it starts from (base); this record exists."
+            )
+        if not self._is_revision_of(base, record.id):
             raise RuleViolation("The version this change starts from is not part of this record.")
-        previous_row = self._revision_row(base)
-        if previous_row.payload == record.model_dump_json():
-            return revision_from_row(previous_row)
-        previous = record_class(current.kind).model_validate_json(
-            previous_row.payload, context=STORED
-        )
+        base_row = self._revision_row(base)
+        if base_row.action == RevisionAction.VOID.value:
+            raise RuleViolation("This record was voided; it cannot be changed.")
+        if base_row.payload == record.model_dump_json() and self._tips(record.id) == [base]:
+            return revision_from_row(base_row)
+        previous = record_class(current.kind).model_validate_json(base_row.payload, context=STORED)
         action = action_for_change(previous, tips=1)
         return self._add_local(record, action, (base,), reason, current)
 
     def void(self, record_id: UUID, reason: str) -> Revision:
-        """Mark a record as made in error. Its content is kept; ``reason`` is required."""
-        current = self._require_single_tip(record_id)
-        record_row = self._record_row(record_id)
-        if record_row is not None and record_row.voided:
+        """Mark a record as made in error. Its content is kept; ``reason`` is required. On a
+        conflicted record the void joins every diverging version (a resolution by voiding)."""
+        tips = self._tip_rows(record_id)
+        if not tips:
+            raise RuleViolation("There is no such record on this PC.")
+        if all(t.action == RevisionAction.VOID.value for t in tips):
             raise RuleViolation("This record is already voided.")
-        row = self._revision_row(current)
-        record = record_class(row.kind).model_validate_json(row.payload, context=STORED)
-        return self._add_local(record, RevisionAction.VOID, (current,), reason, record_row)
+        latest = max(tips, key=display_order)
+        record = record_class(latest.kind).model_validate_json(latest.payload, context=STORED)
+        parents = tuple(t.revision_id for t in tips)
+        return self._add_local(
+            record, RevisionAction.VOID, parents, reason, self._record_row(record_id)
+        )
 
     def resolve(self, record: Record, reason: str | None = None) -> Revision:
-        """Join every tip of a conflicted record into one revision holding ``record``."""
-        tips = self._tips(record.id)
-        if len(tips) < 2:
+        """Join every tip of a conflicted record into one revision holding ``record``.
+
+        When one of the diverging versions was signed off or voided, the resolution changes
+        a signed-off record or brings a voided one back, so it needs a ``reason``.
+        """
+        current = self._record_row(record.id)
+        tips = self._tip_rows(record.id)
+        if current is None or len(tips) < 2:
             raise RuleViolation("This record has no diverging versions to resolve.")
-        return self._add_local(
-            record, RevisionAction.RESOLVE, tuple(tips), reason, self._record_row(record.id)
-        )
+        self._check_kind(current, record)
+        settled = [
+            t
+            for t in tips
+            if t.action == RevisionAction.VOID.value
+            or record_class(t.kind).model_validate_json(t.payload, context=STORED).is_signed_off()
+        ]
+        if settled and not (reason and reason.strip()):
+            raise RuleViolation(
+                "One of the versions was signed off or voided: resolving needs a reason (reason)."
+            )
+        parents = tuple(t.revision_id for t in tips)
+        return self._add_local(record, RevisionAction.RESOLVE, parents, reason, current)
 
     def _add_local(
         self,
@@ -134,16 +167,25 @@ class RevisionWriter:
                     "This record has been signed off: an amendment needs a reason (reason)."
                 )
             raise RuleViolation("Voiding a record needs a reason (reason).")
-        revision = Revision.of(
-            record,
-            action=action,
-            parents=parents,
-            author=self._actor,
-            device_id=self._device_id,
-            reason=reason,
-        )
+        try:
+            revision = Revision.of(
+                record,
+                action=action,
+                parents=parents,
+                author=self._actor,
+                device_id=self._device_id,
+                reason=reason,
+            )
+        except ValidationError as exc:
+            # pydantic's own message repeats the input (a reason may name a patient).
+            raise invalid_record(Revision, exc) from None
         self._insert(revision, record, current)
         return revision
+
+    @staticmethod
+    def _check_kind(current: RecordRow, record: Record) -> None:
+        if current.kind != record.KIND:
+            raise RuleViolation(f"A {current.kind} cannot be saved as a {record.KIND}.")
 
     # -- revisions from elsewhere (sync) -------------------------------------------------
 
@@ -163,7 +205,12 @@ class RevisionWriter:
             if not self._is_revision_of(parent, revision.record_id):
                 raise RuleViolation("A revision arrived before the revision it changes.")
         record = record_class(revision.kind).model_validate_json(revision.payload, context=STORED)
-        self._insert(revision, record, self._record_row(revision.record_id), received=True)
+        if record.id != revision.record_id:
+            raise StoreDamaged("A revision's content belongs to another record.")
+        current = self._record_row(revision.record_id)
+        if current is not None:
+            self._check_kind(current, record)
+        self._insert(revision, record, current, received=True)
         return True
 
     # -- internals -----------------------------------------------------------------------
@@ -216,13 +263,13 @@ class RevisionWriter:
     def _refresh_record_row(
         self, revision: Revision, record: Record, current: RecordRow | None
     ) -> None:
-        tips = self._session.execute(
-            select(RevisionRow.revision_id, RevisionRow.created_at, RevisionRow.action)
-            .join(RecordTipRow, RecordTipRow.revision_id == RevisionRow.revision_id)
-            .where(RecordTipRow.record_id == revision.record_id)
-        ).all()
+        tips = self._tip_rows(revision.record_id)
         # The display revision of a conflicted record is its latest tip; all tips are kept.
-        latest_id, _, latest_action = max(tips, key=lambda t: (t.created_at, str(t.revision_id)))
+        # It is voided only when every tip is a void: a change made elsewhere while it was
+        # being voided keeps it in sight (and conflicted) until a person decides.
+        latest = max(tips, key=display_order)
+        latest_id = latest.revision_id
+        voided = all(t.action == RevisionAction.VOID.value for t in tips)
         if latest_id != revision.revision_id:
             latest_row = self._revision_row(latest_id)
             record = record_class(latest_row.kind).model_validate_json(
@@ -233,7 +280,7 @@ class RevisionWriter:
             "kind": revision.kind,
             "current_revision_id": latest_id,
             "tip_count": len(tips),
-            "voided": latest_action == RevisionAction.VOID.value,
+            "voided": voided,
             "signed_off": record.is_signed_off(),
             "ward_id": summary.ward_id,
             "patient_id": summary.patient_id,
@@ -262,15 +309,14 @@ class RevisionWriter:
             )
         )
 
-    def _require_single_tip(self, record_id: UUID) -> UUID:
-        tips = self._tips(record_id)
-        if not tips:
-            raise RuleViolation("There is no such record on this PC.")
-        if len(tips) > 1:
-            raise ConflictError(
-                "This record has versions made on different PCs; resolve them first."
+    def _tip_rows(self, record_id: UUID) -> list[RevisionRow]:
+        return list(
+            self._session.scalars(
+                select(RevisionRow)
+                .join(RecordTipRow, RecordTipRow.revision_id == RevisionRow.revision_id)
+                .where(RecordTipRow.record_id == record_id)
             )
-        return tips[0]
+        )
 
     def _is_revision_of(self, revision_id: UUID, record_id: UUID) -> bool:
         found = self._session.scalar(

@@ -30,7 +30,7 @@ from app.store.audit import (
     AuditAction,
     append_event,
 )
-from app.store.engine import make_engine
+from app.store.engine import checkpoint, make_engine
 from app.store.integrity import (
     OPEN_CHECK_TABLES,
     BackgroundIntegrityCheck,
@@ -39,7 +39,7 @@ from app.store.integrity import (
     integrity_problems,
     wal_left_behind,
 )
-from app.store.keyslots import KdfParams, KeySlotFile, generate_data_key
+from app.store.keyslots import KdfParams, KeySlotFile, generate_data_key, normalise_username
 from app.store.layout import StoreFiles
 from app.store.records import RecordReader
 from app.store.revisions import RevisionWriter
@@ -123,6 +123,7 @@ class Store:
         self.device_id = uuid.UUID(self._meta("device_id"))
         self._background_check: BackgroundIntegrityCheck | None = None
         self._integrity_checked: IntegrityResult | None = None
+        self._closed = False
 
     # -- opening -------------------------------------------------------------------------
 
@@ -140,44 +141,49 @@ class Store:
     ) -> Self:
         """Make a new empty store in ``data_dir`` with a first account and the recovery slot.
 
-        Refuses a folder that already holds a store. The key slots are written first: a crash
-        before the database exists leaves a folder that ``create`` can be run on again.
+        Refuses a folder that already holds a store. The store is built under set-up names
+        and renamed into place when complete (the database last), so a crash or a refused
+        input during set-up leaves no store, and ``create`` can simply be run again.
         ``encrypted=False`` makes a plain SQLite file with the same schema: the benchmarks'
         baseline, never used for clinical data (such a store cannot be opened again).
         """
+        username = normalise_username(username)
         files = StoreFiles(data_dir)
-        if files.keyslots.exists() and files.db.exists() and files.db.stat().st_size > 0:
-            raise UserFacingError(f"A store already exists in {data_dir}.")
-        files.prepare()
-        files.keyslots.unlink(missing_ok=True)
+        try:
+            files.prepare_setup()
+        except FileExistsError:
+            raise UserFacingError(f"A store already exists in {data_dir}.") from None
         data_key = generate_data_key()
-        slots = KeySlotFile.create(files.keyslots, data_key, recovery_public_key_pem)
-        slots.add_user(data_key, username, password, kdf=kdf or KdfParams())
-        engine = make_engine(files.db, data_key if encrypted else None)
-        with Session(engine.execution_options(rpr_write=True)) as session, session.begin():
-            migrate.upgrade(session.connection())
-            now = utc_now()
-            device_id = uuid.uuid4()
-            for key, value in (
-                ("store_id", slots.store_id),
-                ("device_id", str(device_id)),
-                ("created_at", now.isoformat()),
-                ("demo", "yes" if demo else "no"),
-            ):
-                session.add(MetaRow(key=key, value=value))
-            session.flush()
-            append_event(
-                session, actor=username, device_id=device_id, action=AuditAction.STORE_CREATED
-            )
-            append_event(
-                session,
-                actor=username,
-                device_id=device_id,
-                action=AuditAction.KEY_SLOT_ADDED,
-                detail=f"password slot for {username}",
-            )
+        setup_slots = KeySlotFile.create(files.setup_keyslots, data_key, recovery_public_key_pem)
+        setup_slots.add_user(data_key, username, password, kdf=kdf or KdfParams())
+        key = data_key if encrypted else None
+        engine = make_engine(files.setup_db, key)
+        try:
+            with Session(engine.execution_options(rpr_write=True)) as session, session.begin():
+                migrate.upgrade(session.connection())
+                device_id = uuid.uuid4()
+                for name, value in (
+                    ("store_id", setup_slots.store_id),
+                    ("device_id", str(device_id)),
+                    ("created_at", utc_now().isoformat()),
+                    ("demo", "yes" if demo else "no"),
+                ):
+                    session.add(MetaRow(key=name, value=value))
+                session.flush()
+                for action, detail in (
+                    (AuditAction.STORE_CREATED, None),
+                    (AuditAction.KEY_SLOT_ADDED, f"password slot for {username}"),
+                ):
+                    append_event(
+                        session, actor=username, device_id=device_id, action=action, detail=detail
+                    )
+            checkpoint(engine)
+        finally:
+            engine.dispose()
+        files.finish_setup()
         log.info("store created (schema %s)", migrate.head_revision())
-        return cls(files, slots, data_key, engine, username)
+        slots = KeySlotFile.load(files.keyslots)
+        return cls(files, slots, data_key, make_engine(files.db, key), username)
 
     @classmethod
     def open(cls, data_dir: Path, username: str, password: str) -> Self:
@@ -185,7 +191,8 @@ class Store:
         once and writes nothing: every file in the folder stays byte-identical."""
         files, slots = cls._slots_of(data_dir)
         data_key = slots.unlock(username, password)
-        return cls._open_unlocked(files, slots, data_key, username, AuditAction.STORE_OPENED)
+        actor = normalise_username(username)
+        return cls._open_unlocked(files, slots, data_key, actor, AuditAction.STORE_OPENED)
 
     @classmethod
     def open_with_recovery(
@@ -253,11 +260,19 @@ class Store:
         return store
 
     def close(self) -> None:
-        """Stop any background check and release every connection. The store can no longer
-        be used."""
+        """Stop any background check, release every connection and forget the data key. The
+        store refuses any further use."""
+        if self._closed:
+            return
+        self._closed = True
         if self._background_check is not None:
             self._background_check.cancel()
         self._engine.dispose()
+        self._data_key = b""
+
+    def _require_open(self) -> None:
+        if self._closed:
+            raise Locked("The store is closed; sign in again.")
 
     def integrity(self, *, wait: bool = False) -> IntegrityResult | None:
         """The whole-file check made at or after open: None while it is still running (or
@@ -284,6 +299,7 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[RecordReader]:
         """A consistent snapshot to read from (one read transaction)."""
+        self._require_open()
         with Session(self._engine, expire_on_commit=False) as session, session.begin():
             yield RecordReader(session)
 
@@ -292,6 +308,7 @@ class Store:
         """One write transaction. Everything done inside is saved together or not at all; it
         is durable when the ``with`` block exits without an exception. Refused once an
         integrity check has found the file damaged."""
+        self._require_open()
         checked = self.integrity()
         if checked is not None and not checked.ok:
             raise StoreDamaged(
@@ -337,18 +354,36 @@ class Store:
         return tuple(self._slots.users())
 
     def add_user(self, username: str, password: str, *, kdf: KdfParams | None = None) -> None:
-        """Give ``username`` a key slot (first sign-in on this PC, or a reset password)."""
+        """Give ``username`` a key slot on this PC (their first sign-in here). Refuses an
+        account that already has one: that is :meth:`change_password` or
+        :meth:`reset_password`."""
+        self._require_open()
+        username = normalise_username(username)
+        if self._slots.has_user(username):
+            raise UserFacingError(f"{username} can already sign in on this PC.")
         self._slots.add_user(self._data_key, username, password, kdf=kdf or KdfParams())
         self.record_event(AuditAction.KEY_SLOT_ADDED, detail=f"password slot for {username}")
 
+    def reset_password(self, username: str, password: str, *, kdf: KdfParams | None = None) -> None:
+        """Replace ``username``'s key slot without the old password (recovery, or an
+        administrator's reset: the caller decides who may). Audited."""
+        self._require_open()
+        username = normalise_username(username)
+        self._slots.add_user(self._data_key, username, password, kdf=kdf or KdfParams())
+        self.record_event(AuditAction.PASSWORD_CHANGED, detail=f"password reset for {username}")
+
     def change_password(self, username: str, old_password: str, new_password: str) -> None:
         """Re-wrap ``username``'s slot under a new password (the old one must be right)."""
+        self._require_open()
+        username = normalise_username(username)
         self._slots.change_password(username, old_password, new_password)
         self.record_event(AuditAction.PASSWORD_CHANGED, detail=f"password slot for {username}")
 
     def remove_user(self, username: str) -> None:
         """Remove ``username``'s key slot from this PC (records stay reachable by others and
         by the recovery key)."""
+        self._require_open()
+        username = normalise_username(username)
         self._slots.remove_user(username)
         self.record_event(AuditAction.KEY_SLOT_REMOVED, detail=f"password slot for {username}")
 

@@ -62,7 +62,9 @@ def test_a_marker_saved_in_a_record_is_in_no_file_of_the_data_folder(
     with Store.open(data_dir, "demo.nurse", passwords["demo.nurse"]) as store:
         with store.read() as reader:
             patient = reader.find(Patient)[0]
-        store.save(patient.model_copy(update={"family_name": MARKER}))
+            state = reader.state(patient.id)
+        assert state is not None
+        store.save(patient.model_copy(update={"family_name": MARKER}), base=state.revision_id)
         with store.read() as reader:
             assert reader.get(Patient, patient.id).family_name == MARKER  # type: ignore[union-attr]
         # Support commands run while the client has the store open; they write logs.

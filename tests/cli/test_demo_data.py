@@ -122,6 +122,7 @@ def test_versions_of_each_record_follow_on(demo: DemoWard) -> None:
 def test_saved_in_order_through_the_store_gives_a_clean_history(
     demo: DemoWard, tmp_path: Path
 ) -> None:
+    from app.cli.demo.command import save_steps
     from app.store.keyslots import KdfParams, generate_recovery_key_pair
     from app.store.store import Store
 
@@ -135,8 +136,7 @@ def test_saved_in_order_through_the_store_gives_a_clean_history(
     )
     with store:
         with store.write() as tx:
-            for record, reason in demo.steps:
-                tx.save(record, reason=reason)
+            save_steps(tx, demo.steps)
         with store.read() as reader:
             counts = reader.counts_by_kind()
             assert reader.conflicted_ids() == []

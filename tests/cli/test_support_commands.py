@@ -7,40 +7,14 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import EXIT_USER_ERROR, main
+from app.cli.self_test import check_file_is_encrypted
 from app.store import migrate
-from app.store.keyslots import generate_recovery_key_pair
+from app.store.keyslots import KdfParams
+from app.store.layout import StoreFiles
+from app.store.store import Store
+from tests.cli.conftest import PASSWORD
 
-PASSWORD = "a long admin passphrase"
-
-
-@pytest.fixture
-def recovery_files(tmp_path: Path) -> tuple[Path, Path]:
-    private_pem, public_pem = generate_recovery_key_pair()
-    private, public = tmp_path / "trust-recovery.pem", tmp_path / "trust-recovery.pem.pub"
-    private.write_bytes(private_pem)
-    public.write_bytes(public_pem)
-    return private, public
-
-
-@pytest.fixture
-def standalone_store(
-    tmp_path: Path, recovery_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    data_dir = tmp_path / "ward"
-    monkeypatch.setenv("RPR_PASSWORD", PASSWORD)
-    code = main(
-        [
-            "init",
-            "--data-dir",
-            str(data_dir),
-            "--user",
-            "local.admin",
-            "--recovery-public-key",
-            str(recovery_files[1]),
-        ]
-    )
-    assert code == 0
-    return data_dir
+CHEAP_KDF = KdfParams(time_cost=1, memory_kib=1024, parallelism=1)
 
 
 def test_self_test_passes_on_this_pc() -> None:
@@ -54,6 +28,28 @@ def test_self_test_passes_on_this_pc() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Self-test passed." in result.stdout
     assert "ok    verify hashes and the audit chain" in result.stdout
+    assert "ok    check the store file is encrypted" in result.stdout
+
+
+def test_the_self_test_tells_a_plain_sqlite_file_from_an_encrypted_store(
+    tmp_path: Path, recovery_files: tuple[Path, Path]
+) -> None:
+    public_pem = recovery_files[1].read_bytes()
+    made = {}
+    for name, encrypted in (("plain", False), ("encrypted", True)):
+        Store.create(
+            tmp_path / name,
+            username="self.test",
+            password=PASSWORD,
+            recovery_public_key_pem=public_pem,
+            kdf=CHEAP_KDF,
+            encrypted=encrypted,
+        ).close()
+        made[name] = StoreFiles(tmp_path / name).db
+    assert made["plain"].read_bytes().startswith(b"SQLite format 3")  # the fault is real
+    with pytest.raises(AssertionError, match="plain SQLite, not encrypted"):
+        check_file_is_encrypted(made["plain"])
+    check_file_is_encrypted(made["encrypted"])
 
 
 def test_status_and_verify_on_a_new_store(
@@ -144,3 +140,49 @@ def test_recovery_keygen_writes_a_protected_pair(
     assert out.stat().st_mode & 0o077 == 0
     assert main(["recovery-keygen", "--out", str(out)]) == 2  # never overwrites a key
     assert "already exists" in capsys.readouterr().out
+
+
+def _keygen_typed(out: Path, typed: str) -> subprocess.CompletedProcess[str]:
+    """Run `rpr recovery-keygen` as a person would, typing ``typed`` at the prompts (a new
+    session has no terminal, so getpass reads the lines from stdin)."""
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli.main", "recovery-keygen", "--out", str(out)],
+        input=typed,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        start_new_session=True,
+    )
+
+
+def test_recovery_keygen_asks_for_the_passphrase_twice_and_refuses_a_mismatch(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "trust.pem"
+    result = _keygen_typed(out, "the trust safe passphrase\nthe trust safe passphrsae\n")
+    assert result.returncode == EXIT_USER_ERROR, result.stdout + result.stderr
+    assert "The two passphrases do not match; nothing was changed." in result.stderr
+    assert "passphrsae" not in result.stdout + result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_recovery_keygen_writes_the_pair_when_the_passphrase_is_typed_the_same_twice(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "trust.pem"
+    result = _keygen_typed(out, "the trust safe passphrase\nthe trust safe passphrase\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Type it again" in result.stderr  # getpass prompts on stderr without a terminal
+    assert b"ENCRYPTED PRIVATE KEY" in out.read_bytes()
+    assert (tmp_path / "trust.pem.pub").is_file()
+
+
+def test_recovery_keygen_refuses_a_folder_that_does_not_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RPR_RECOVERY_PASSPHRASE", "the trust safe passphrase")
+    out = tmp_path / "missing" / "trust.pem"
+    assert main(["recovery-keygen", "--out", str(out)]) == EXIT_USER_ERROR
+    assert f"The folder {out.parent} does not exist" in capsys.readouterr().err
+    assert not out.parent.exists()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.models.errors import ConflictError, RuleViolation, StoreDamaged
+from app.models.errors import InvalidRecord, RuleViolation, StoreDamaged
 from app.models.revision import Revision, RevisionAction
 from app.store.store import Store
 from tests.store.sample_records import StoreTestNote, note
@@ -19,7 +19,7 @@ T0 = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
 def test_each_change_is_a_new_revision_naming_its_parent(store: Store) -> None:
     first = store.save(note("restraint in the lounge", at=T0))
     edited = note("restraint in the lounge, 4 minutes", at=T0, id=first.record_id)
-    second = store.save(edited)
+    second = store.save(edited, base=first.revision_id)
 
     assert second.parents == (first.revision_id,)
     assert second.action is RevisionAction.EDIT
@@ -34,7 +34,7 @@ def test_each_change_is_a_new_revision_naming_its_parent(store: Store) -> None:
 def test_saving_unchanged_content_adds_no_revision(store: Store) -> None:
     record = note("same", at=T0)
     first = store.save(record)
-    again = store.save(record)
+    again = store.save(record, base=first.revision_id)
     assert again.revision_id == first.revision_id
     with store.read() as reader:
         assert len(reader.history(record.id)) == 1
@@ -57,18 +57,18 @@ def test_revisions_and_audit_rows_cannot_be_updated_or_deleted(store: Store) -> 
 
 def test_amending_a_signed_off_record_needs_a_reason(store: Store) -> None:
     signed = note("final", at=T0, status="signed_off")
-    store.save(signed)
+    base = store.save(signed).revision_id
     amended = signed.model_copy(update={"text": "final, corrected time"})
     with pytest.raises(RuleViolation, match="amendment needs a reason"):
-        store.save(amended)
-    revision = store.save(amended, reason="time of release corrected from CCTV")
+        store.save(amended, base=base)
+    revision = store.save(amended, base=base, reason="time of release corrected from CCTV")
     assert revision.action is RevisionAction.AMEND
     assert revision.reason == "time of release corrected from CCTV"
 
 
 def test_void_keeps_the_record_and_needs_a_reason(store: Store) -> None:
     record = note("entered on the wrong patient", at=T0)
-    store.save(record)
+    created = store.save(record)
     with pytest.raises(RuleViolation, match="needs a reason"):
         store.void(record.id, "  ")
     store.void(record.id, "entered on the wrong patient")
@@ -82,8 +82,23 @@ def test_void_keeps_the_record_and_needs_a_reason(store: Store) -> None:
             RevisionAction.CREATE,
             RevisionAction.VOID,
         ]
+    with store.read() as reader:
+        current = reader.state(record.id)
+    assert current is not None
     with pytest.raises(RuleViolation, match="voided"):
-        store.save(record.model_copy(update={"text": "changed after void"}))
+        store.save(
+            record.model_copy(update={"text": "changed after void"}), base=current.revision_id
+        )
+    # A change made elsewhere from before the void is kept, and the record is conflicted and
+    # in sight again until a person decides (never hidden by clock order).
+    store.save(
+        record.model_copy(update={"text": "edited on the office PC"}), base=created.revision_id
+    )
+    with store.read() as reader:
+        state = reader.state(record.id)
+    assert state is not None
+    assert state.conflicted
+    assert not state.voided
 
 
 def test_two_changes_from_the_same_revision_are_kept_as_a_conflict(store: Store) -> None:
@@ -104,8 +119,8 @@ def test_two_changes_from_the_same_revision_are_kept_as_a_conflict(store: Store)
             theirs,
         }
         assert reader.conflicted_ids() == [base.record_id]
-    with pytest.raises(ConflictError):
-        store.save(note("v3", at=T0, id=base.record_id))
+    with pytest.raises(RuleViolation, match="base"):
+        store.save(note("v3 without saying what it changes", at=T0, id=base.record_id))
 
     merged = note("v2 from both PCs", at=T0, id=base.record_id)
     with store.write() as tx:
@@ -174,3 +189,71 @@ def test_queries_filter_on_indexed_facts(store: Store) -> None:
     assert status.drafts == 3
     assert status.awaiting_sign_off == 1
     assert status.records_by_kind == {"store_test_note": 4}
+
+
+def test_resolving_away_a_signed_off_version_needs_a_reason(store: Store) -> None:
+    draft = note("draft", at=T0)
+    base = store.save(draft).revision_id
+    signed = draft.model_copy(update={"status": "signed_off", "text": "signed"})
+    store.save(signed, base=base)
+    # An edit from the draft, made on another PC before the sign-off arrived:
+    store.save(draft.model_copy(update={"text": "late edit"}), base=base)
+    merged = draft.model_copy(update={"text": "late edit, merged"})
+    with pytest.raises(RuleViolation, match="signed off or voided"), store.write() as tx:
+        tx.resolve(merged)
+    with store.write() as tx:
+        resolution = tx.resolve(merged, reason="late edit agreed with the ward manager")
+    assert resolution.reason == "late edit agreed with the ward manager"
+
+
+def test_voiding_a_conflicted_record_joins_every_version(store: Store) -> None:
+    record = note("v1", at=T0)
+    base = store.save(record).revision_id
+    store.save(record.model_copy(update={"text": "here"}), base=base)
+    store.save(record.model_copy(update={"text": "there"}), base=base)
+    revision = store.void(record.id, "duplicate of another record")
+    assert len(revision.parents) == 2
+    with store.read() as reader:
+        state = reader.state(record.id)
+    assert state is not None
+    assert state.voided
+    assert not state.conflicted
+
+
+def test_a_revision_from_elsewhere_on_an_old_version_forks_the_record(store: Store) -> None:
+    record = note("v1", at=T0)
+    base = store.save(record)
+    store.save(record.model_copy(update={"text": "v2 here"}), base=base.revision_id)
+    theirs = Revision.of(
+        record.model_copy(update={"text": "v2 there"}),
+        action=RevisionAction.EDIT,
+        parents=(base.revision_id,),
+        author="other.nurse",
+        device_id=uuid4(),
+    )
+    with store.write() as tx:
+        assert tx.apply(theirs)
+    with store.read() as reader:
+        assert len(reader.tips(record.id)) == 2
+        assert reader.conflicted_ids() == [record.id]
+
+
+def test_a_revision_whose_payload_is_another_record_is_refused(store: Store) -> None:
+    record = note("mine", at=T0)
+    forged = Revision.of(
+        record, action=RevisionAction.CREATE, parents=(), author="x.y", device_id=uuid4()
+    )
+    forged = forged.model_copy(update={"record_id": uuid4()})
+    forged = forged.model_copy(update={"content_hash": forged.computed_hash()})
+    with pytest.raises(StoreDamaged, match="another record"), store.write() as tx:
+        tx.apply(forged)
+
+
+def test_a_reason_that_breaks_a_rule_is_refused_without_echoing_it(store: Store) -> None:
+    record = note("x", at=T0)
+    store.save(record)
+    secret = "Patient Jane Testperson 999 000 0018 " * 1000
+    with pytest.raises(InvalidRecord) as caught:
+        store.void(record.id, secret)
+    assert "reason" in str(caught.value)
+    assert "Testperson" not in str(caught.value)

@@ -86,7 +86,7 @@ def test_recovery_key_opens_a_store_whose_every_password_is_lost(
     with Store.open_with_recovery(
         data_dir, recovery_keys[0], None, actor="it.support"
     ) as recovered:
-        recovered.add_user("test.nurse", "a brand new passphrase", kdf=FAST_KDF)
+        recovered.reset_password("test.nurse", "a brand new passphrase", kdf=FAST_KDF)
     with Store.open(data_dir, "test.nurse", "a brand new passphrase") as reopened:
         with reopened.read() as reader:
             assert [n.text for n in reader.find(StoreTestNote)] == ["kept through recovery"]
@@ -100,3 +100,47 @@ def test_another_trusts_recovery_key_does_not_open_the_store(store: Store, data_
     wrong_private, _ = generate_recovery_key_pair()
     with pytest.raises(Locked):
         Store.open_with_recovery(data_dir, wrong_private, None, actor="it.support")
+
+
+def test_verify_finds_a_record_hidden_by_editing_the_index(store: Store, data_dir: Path) -> None:
+    _store_with_records(store, data_dir)
+    connection = _raw_connection(data_dir)  # no trigger guards the index: nothing to drop
+    connection.execute("UPDATE record SET voided = 1 WHERE rowid = 2")
+    connection.close()
+    with Store.open(data_dir, "test.nurse", PASSWORD) as reopened:
+        with reopened.read() as reader:
+            assert len(reader.find(StoreTestNote)) == 4  # the record is hidden from lists
+        report = reopened.verify()
+    assert len(report.problems) == 1
+    assert "indexed current state does not match its history (voided)" in report.problems[0]
+
+
+def test_verify_finds_a_record_turned_back_to_an_old_version(store: Store, data_dir: Path) -> None:
+    first = store.save(note("as first written", at=T0))
+    store.save(note("as corrected", at=T0, id=first.record_id), base=first.revision_id)
+    store.close()
+    connection = _raw_connection(data_dir)
+    old = first.revision_id.hex
+    connection.execute("UPDATE record SET current_revision_id = ?", (old,))
+    connection.execute("UPDATE record_tip SET revision_id = ?", (old,))
+    connection.close()
+    with Store.open(data_dir, "test.nurse", PASSWORD) as reopened:
+        report = reopened.verify()
+    assert any("current versions do not match its history" in p for p in report.problems)
+    assert any("current_revision_id" in p for p in report.problems)
+
+
+def test_verify_finds_a_deleted_revision(store: Store, data_dir: Path) -> None:
+    first = store.save(note("kept", at=T0))
+    second = store.save(note("removed later", at=T0))
+    store.close()
+    connection = _raw_connection(data_dir)
+    connection.execute("DROP TRIGGER revision_no_delete")
+    connection.execute("PRAGMA foreign_keys = OFF")
+    connection.execute("DELETE FROM revision WHERE revision_id = ?", (second.revision_id.hex,))
+    connection.close()
+    with Store.open(data_dir, "test.nurse", PASSWORD) as reopened:
+        report = reopened.verify()
+    assert "1 revision(s) named in the audit chain are missing" in report.problems
+    assert any("indexed but has no history" in p for p in report.problems)
+    assert first.record_id != second.record_id

@@ -1,0 +1,31 @@
+"""Every kind of clinical record, in one place.
+
+The store reads payloads by their ``KIND``; a kind is known only once its module has been
+imported, so :func:`app.models.base.record_class` imports this module before looking one up.
+A new record class must be listed here (a test checks that none is missing).
+"""
+
+from __future__ import annotations
+
+from app.models.admission import HospitalSpell
+from app.models.base import Record
+from app.models.incident import UseOfForceIncident
+from app.models.patient import Patient
+from app.models.people import StaffMember, UserAccount, Ward
+from app.models.seclusion import SeclusionEpisode, SeclusionObservation, SeclusionReview
+from app.models.segregation import LtsEngagementEntry, LtsEpisode, LtsReview
+
+CLINICAL_RECORDS: tuple[type[Record], ...] = (
+    Ward,
+    StaffMember,
+    UserAccount,
+    Patient,
+    HospitalSpell,
+    UseOfForceIncident,
+    SeclusionEpisode,
+    SeclusionObservation,
+    SeclusionReview,
+    LtsEpisode,
+    LtsReview,
+    LtsEngagementEntry,
+)

@@ -68,6 +68,11 @@ RequiredText = Annotated[
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
+#: The status words of an episode (seclusion, segregation) in its summary: running or over.
+ACTIVE = "active"
+ENDED = "ended"
+
+
 class Answer(StrEnum):
     """A yes/no question the law asks "if known": not knowing is an answer, not a gap."""
 

@@ -19,6 +19,8 @@ from uuid import UUID
 from pydantic import Field, model_validator
 
 from app.models.base import (
+    ACTIVE,
+    ENDED,
     Answer,
     DomainModel,
     PastInstant,
@@ -32,9 +34,6 @@ from app.models.clock import as_utc
 from app.models.codes import InterventionReason
 from app.models.isolation_roles import any_role, count_where, is_staff
 from app.models.refs import ClinicalRole, PersonRef
-
-ACTIVE = "active"
-ENDED = "ended"
 
 
 def _may_authorise_seclusion(role: ClinicalRole) -> bool:

@@ -19,6 +19,8 @@ from uuid import UUID
 from pydantic import Field, ValidationInfo, model_validator
 
 from app.models.base import (
+    ACTIVE,
+    ENDED,
     Answer,
     DomainModel,
     PastInstant,
@@ -36,9 +38,6 @@ from app.models.isolation_roles import (
     is_staff,
 )
 from app.models.refs import PersonRef
-
-ACTIVE = "active"
-ENDED = "ended"
 
 #: Longest single engagement entry; a longer period is recorded as several entries.
 MAX_ENGAGEMENT = timedelta(hours=24)

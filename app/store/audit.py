@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
@@ -47,21 +46,6 @@ class AuditAction(StrEnum):
     PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an event name, not a password
     RECOVERY_USED = "recovery.used"
     VERIFIED = "store.verified"
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEvent:
-    """One event as read back, with its place in the chain."""
-
-    seq: int
-    at: datetime
-    actor: str
-    device_id: UUID
-    action: str
-    subject_kind: str | None
-    subject_id: UUID | None
-    revision_hash: str | None
-    detail: str | None
 
 
 def event_hash(
@@ -160,22 +144,3 @@ def recorded_revision_hashes(session: Session) -> set[str]:
     return set(
         session.scalars(select(AuditRow.revision_hash).where(AuditRow.revision_hash.is_not(None)))
     )
-
-
-def recent_events(session: Session, limit: int = 100) -> list[AuditEvent]:
-    """The latest events, newest first (for support screens and ``rpr status``)."""
-    rows = session.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(limit))
-    return [
-        AuditEvent(
-            seq=r.seq,
-            at=r.at,
-            actor=r.actor,
-            device_id=r.device_id,
-            action=r.action,
-            subject_kind=r.subject_kind,
-            subject_id=r.subject_id,
-            revision_hash=r.revision_hash,
-            detail=r.detail,
-        )
-        for r in rows
-    ]

@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from app.models.base import ACTIVE
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
 from app.models.patient import Patient
-from app.models.seclusion import ACTIVE, SeclusionEpisode, SeclusionObservation, SeclusionReview
+from app.models.seclusion import SeclusionEpisode, SeclusionObservation, SeclusionReview
 from app.models.segregation import LtsEpisode, LtsReview
 from app.models.ward_board import SECLUSION_LOOKBACK, WardBoardInputs
 from app.store.records import RecordReader

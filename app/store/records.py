@@ -144,15 +144,6 @@ class RecordReader:
             query = query.where(RecordRow.voided.is_(False))
         return dict(self._session.execute(query).all())
 
-    def counts_by_status(self, kind: str) -> dict[str, int]:
-        """How many current, non-voided records of ``kind`` are in each status."""
-        query = (
-            select(RecordRow.status, func.count())
-            .where(RecordRow.kind == kind, RecordRow.voided.is_(False))
-            .group_by(RecordRow.status)
-        )
-        return {status or "": count for status, count in self._session.execute(query).all()}
-
 
 def _conditions(
     *,

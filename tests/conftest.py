@@ -1,8 +1,15 @@
 """Keep every test off the real machine: no real settings files, data or config folders."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from app.store.keyslot_crypto import KdfParams, KdfPolicy, set_kdf_policy
+
+#: Argon2id parameters cheap enough for hundreds of stores in a test run. Tests of the policy
+#: itself use the ``production_kdf_policy`` fixture.
+FAST_KDF = KdfParams(time_cost=1, memory_kib=1024, parallelism=1)
 
 
 @pytest.fixture(autouse=True)
@@ -25,3 +32,20 @@ def settings_files() -> tuple[Path, Path]:
     import os
 
     return Path(os.environ["RPR_MACHINE_SETTINGS_FILE"]), Path(os.environ["RPR_USER_SETTINGS_FILE"])
+
+
+@pytest.fixture(autouse=True)
+def _fast_key_derivation() -> Iterator[None]:
+    """Every store made in a test derives keys cheaply (see ``FAST_KDF``)."""
+    previous = set_kdf_policy(KdfPolicy(default=FAST_KDF, minimum=FAST_KDF))
+    yield
+    set_kdf_policy(previous)
+
+
+@pytest.fixture
+def production_kdf_policy() -> Iterator[KdfPolicy]:
+    """The policy the product runs with (for tests of the policy itself)."""
+    production = KdfPolicy()
+    previous = set_kdf_policy(production)
+    yield production
+    set_kdf_policy(previous)

@@ -25,11 +25,28 @@ LOG_FILE = "rpr.log"
 
 
 class _PrivateRotatingFileHandler(RotatingFileHandler):
-    """A rotating log file created owner-only (0600) before anything is written to it."""
+    """A rotating log file created owner-only (0600) before anything is written to it.
+
+    A record that cannot be written (a full disk, a read-only copy) is dropped quietly: the
+    standard handler would print a stack trace to the person at the keyboard instead."""
+
+    failed = False
 
     def _open(self):  # type: ignore[no-untyped-def]
         fd = os.open(self.baseFilename, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
         return os.fdopen(fd, "a", encoding=self.encoding or "utf-8")
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        """Remember that the log could not be written; show nothing."""
+        self.failed = True
+
+
+def log_file_written() -> Path | None:
+    """The log file the project's records went to, if every one of them could be written."""
+    for handler in logging.getLogger("rpr").handlers:
+        if isinstance(handler, _PrivateRotatingFileHandler) and not handler.failed:
+            return Path(handler.baseFilename)
+    return None
 
 
 class _HeldRecords(logging.Handler):

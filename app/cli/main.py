@@ -19,7 +19,7 @@ from pathlib import Path
 from app.cli import support
 from app.cli.client import start_client
 from app.cli.demo.command import build_demo_store
-from app.cli.logs import configure_logging, held_warnings, log_unexpected
+from app.cli.logs import configure_logging, held_warnings, log_file_written, log_unexpected
 from app.cli.self_test import run_self_test
 from app.config import load_settings
 from app.models.errors import Cancelled, UserFacingError
@@ -84,7 +84,6 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace, Path], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rpr`` console script."""
     args = _parser().parse_args(argv)
-    logs: Path | None = None
     try:
         with held_warnings() as early_warnings:
             settings = load_settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
@@ -104,11 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CANCELLED
     except Exception as exc:  # noqa: BLE001 - the one boundary that must catch everything
         log_unexpected(exc)
-        print(
-            f"rpr: something went wrong ({type(exc).__name__}). Details without patient data "
-            f"are in {logs / 'rpr.log' if logs else 'no log file'}.",
-            file=sys.stderr,
+        written = log_file_written()
+        where = (
+            f"Details without patient data are in {written}."
+            if written
+            else "No details could be logged."
         )
+        print(f"rpr: something went wrong ({type(exc).__name__}). {where}", file=sys.stderr)
         return EXIT_SOFTWARE
 
 

@@ -9,10 +9,12 @@ import secrets
 from pathlib import Path
 
 from app.models.errors import Cancelled, UserFacingError
+from app.store.keyslot_format import NotARegularFile, read_regular_file
 
 PASSWORD_ENV = "RPR_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 RECOVERY_PASSPHRASE_ENV = "RPR_RECOVERY_PASSPHRASE"  # noqa: S105 - a variable name
-MIN_PASSWORD_LENGTH = 10
+#: A PEM RSA key of 8192 bits is under 7 KiB; anything far larger is not a key file.
+MAX_KEY_FILE_BYTES = 64 * 1024
 
 _WORDS = (
     *("amber", "birch", "cedar", "delta", "ember", "fern", "garnet", "harbour", "iris"),
@@ -24,7 +26,8 @@ _WORDS = (
 
 
 def read_password(username: str, *, confirm: bool = False) -> str:
-    """``RPR_PASSWORD`` if set, otherwise ask (twice when ``confirm``)."""
+    """``RPR_PASSWORD`` if set, otherwise ask (twice when ``confirm``). ``username`` is shown
+    in the prompt, so it must already be validated (never what was typed as it was typed)."""
     from_env = os.environ.get(PASSWORD_ENV)
     if from_env:
         return from_env
@@ -35,14 +38,6 @@ def read_password(username: str, *, confirm: bool = False) -> str:
     except (EOFError, KeyboardInterrupt):
         raise Cancelled from None
     return password
-
-
-def check_new_password(password: str) -> None:
-    """A new password must be long enough to resist guessing (length beats complexity)."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserFacingError(
-            f"password: must be at least {MIN_PASSWORD_LENGTH} characters; nothing was changed."
-        )
 
 
 def read_passphrase(prompt: str, *, confirm: bool = False) -> bytes | None:
@@ -63,15 +58,26 @@ def read_passphrase(prompt: str, *, confirm: bool = False) -> bytes | None:
 
 def read_key_file(path: Path, what: str) -> bytes:
     """The bytes of the key file ``path`` (``what`` says which key, e.g. "recovery public
-    key"). A file that cannot be read is a user-facing error naming it and why — never its
-    contents."""
+    key"), read with a limit: a device such as ``/dev/urandom``, a pipe or a huge file is
+    refused without reading it to the end. A file that cannot be read is a user-facing error
+    naming it and why — never its contents."""
     try:
-        return path.read_bytes()
+        data = read_regular_file(path, MAX_KEY_FILE_BYTES)
+    except NotARegularFile:
+        raise UserFacingError(
+            f"The {what} file {path} is not a regular file; nothing was changed."
+        ) from None
     except OSError as exc:
         reason = (exc.strerror or type(exc).__name__).lower()
         raise UserFacingError(
             f"The {what} file {path} cannot be read ({reason}); nothing was changed."
         ) from None
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise UserFacingError(
+            f"The {what} file {path} is too large to be a key file (over "
+            f"{MAX_KEY_FILE_BYTES // 1024} KiB); nothing was changed."
+        )
+    return data
 
 
 def generate_password() -> str:

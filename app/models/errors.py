@@ -35,6 +35,26 @@ class StoreDamaged(UserFacingError):
     """The store failed its integrity check or its audit chain does not verify."""
 
 
+class StoreIncomplete(UserFacingError):
+    """A data folder holds part of a store (one of its files is missing or is not a file)."""
+
+
+class StoreBusy(UserFacingError):
+    """Another program holds the store's write lock past the wait; nothing was saved."""
+
+
+class StoreReadOnly(UserFacingError):
+    """The store can be read here but not written (a read-only copy, a locked-down folder)."""
+
+
+class DiskFull(UserFacingError):
+    """The disk holding the store is full; the action was not saved, earlier saves are kept."""
+
+
+class StoreUnavailable(UserFacingError):
+    """The disk or file system failed while reading or writing the store."""
+
+
 class SyncAuthError(UserFacingError):
     """The trust server refused this device's or this user's credentials."""
 

@@ -46,6 +46,33 @@ class AuditAction(StrEnum):
     PASSWORD_CHANGED = "password.changed"  # noqa: S105 - an event name, not a password
     RECOVERY_USED = "recovery.used"
     VERIFIED = "store.verified"
+    KEY_CHANGED = "key.changed"
+    #: The store's identity (``store_meta``) as first recorded, for stores made before the
+    #: identity was part of ``store.created``.
+    IDENTITY_RECORDED = "store.identity"
+
+
+#: The facts of ``store_meta`` that never change after set-up; verify compares them with the
+#: hash the audit chain recorded (see :func:`identity_detail`).
+IDENTITY_KEYS = ("store_id", "device_id", "created_at", "demo")
+_IDENTITY_PREFIX = "identity sha256:"
+
+
+def identity_detail(meta: dict[str, str]) -> str:
+    """The audit detail that vouches for the store's identity: a hash of its fixed facts."""
+    canonical = json.dumps([[key, meta.get(key)] for key in IDENTITY_KEYS], separators=(",", ":"))
+    return _IDENTITY_PREFIX + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def recorded_identity(session: Session) -> str | None:
+    """The last identity the chain vouches for (None: never recorded)."""
+    actions = (AuditAction.STORE_CREATED.value, AuditAction.IDENTITY_RECORDED.value)
+    return session.scalar(
+        select(AuditRow.detail)
+        .where(AuditRow.action.in_(actions), AuditRow.detail.like(_IDENTITY_PREFIX + "%"))
+        .order_by(AuditRow.seq.desc())
+        .limit(1)
+    )
 
 
 def event_hash(
@@ -89,15 +116,18 @@ def append_event(
     subject_id: UUID | None = None,
     revision_hash: str | None = None,
     detail: str | None = None,
+    at: datetime | None = None,
 ) -> None:
-    """Add one event at the end of the chain, inside the caller's write transaction.
+    """Add one event at the end of the chain, inside the caller's write transaction. ``at``
+    (default: now) is when it happened, for an event recorded after the fact (an open is
+    recorded once the file is known intact).
 
     The caller's transaction began with ``BEGIN IMMEDIATE``, so no other writer can append
     between reading the last hash and inserting this row.
     """
     prev = session.scalar(select(AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1))
     row = AuditRow(
-        at=utc_now(),
+        at=at or utc_now(),
         actor=actor,
         device_id=device_id,
         action=action.value,

@@ -5,30 +5,40 @@ page can never be read silently. What a check adds is reading *every* page and S
 structural check of each b-tree (``PRAGMA quick_check``); on a five-year store that takes over
 a second, because each page must be decrypted and authenticated (docs/benchmarks.md).
 
-So on open (design.md "the store's integrity is checked on open"):
+A whole-file check is SQLCipher's ``cipher_integrity_check`` (every page's HMAC, free pages
+included: it names each damaged page, even page 1) followed by SQLite's ``quick_check``.
+
+So on open (design.md "the store's integrity is checked on open"), always on a connection that
+cannot write (``Access.INSPECT``), so a check that fails leaves every file as it was:
 - after an unclean shutdown — a non-empty ``-wal`` file left behind by a crash or power cut —
-  the whole file is checked before the store is handed over;
+  or before a migration, the whole file is checked before the store is handed over;
 - otherwise the store's identity table is checked at once and the whole file is checked on a
-  background thread; until that finishes writes proceed, and if it finds damage the store
-  refuses further writes (:class:`StoreDamaged`) so nothing more is saved onto a damaged file.
-``rpr verify`` adds SQLCipher's ``cipher_integrity_check`` (every page's HMAC, free pages and
-WAL frames included).
+  background thread. Reads proceed meanwhile; the first write waits for the result, and the
+  open itself is recorded in the audit log only once the file is known intact, so nothing at
+  all is written onto a damaged file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from app.models.errors import UserFacingError
+from app.store.failures import store_failures
+
 log = logging.getLogger("rpr.store.integrity")
+
+T = TypeVar("T")
 
 #: Checked synchronously on every open: small, and read by every open anyway.
 OPEN_CHECK_TABLES = ("store_meta",)
@@ -42,15 +52,46 @@ def wal_left_behind(db: Path) -> bool:
     return wal.exists() and wal.stat().st_size > 0
 
 
+_PAGE_FAILURE = re.compile(r"HMAC verification failed for page (\d+)")
+#: Enough to name the damage; a file damaged all through would otherwise list every page.
+MAX_REPORTED = 20
+
+
+def _page_problem(line: str) -> str:
+    failed = _PAGE_FAILURE.search(line)
+    if failed:
+        return f"page {failed[1]}: fails its authentication check (changed or damaged)"
+    return f"pages: {line.strip()}"
+
+
+def _structure_problem(line: str) -> str:
+    # quick_check names trees and pages ("Tree 8 page 8: btreeInitPage() returns …"); never
+    # record content. Keep the first line of each report.
+    return "structure: " + line.replace("*** in database main ***", "").strip().splitlines()[0]
+
+
+def page_problems(connection: Connection) -> list[str]:
+    """SQLCipher's check of every page's HMAC (empty: every page authenticates). Works even
+    when page 1 is damaged. A plain SQLite file (the benchmarks' baseline) has none to check."""
+    if not _is_sqlcipher(connection):
+        return []
+    try:
+        rows = [str(row[0]) for row in connection.execute(text("PRAGMA cipher_integrity_check"))]
+    except DBAPIError:
+        return ["pages: the file could not be read page by page: it is damaged"]
+    return [_page_problem(row) for row in rows[:MAX_REPORTED]]
+
+
 def integrity_problems(
     connection: Connection, *, tables: tuple[str, ...] | None = None, pages: bool = False
 ) -> list[str]:
-    """SQLite's structural check of ``tables`` (None: every table), plus SQLCipher's check of
+    """SQLite's structural check of ``tables`` (None: every table), after SQLCipher's check of
     every page's HMAC when ``pages``. Returns one line per problem; empty means intact.
 
     A page that fails authentication while being read makes SQLite raise instead of report;
     that is returned as a problem too.
     """
+    problems = page_problems(connection) if pages else []
     try:
         if tables is None:
             rows = list(connection.execute(text("PRAGMA quick_check")))
@@ -60,19 +101,15 @@ def integrity_problems(
                 for table in tables
                 for row in connection.execute(text(f"PRAGMA quick_check({table})"))
             ]
-        problems = [str(row[0]) for row in rows if row[0] != "ok"]
-        if pages and _is_sqlcipher(connection):
-            problems.extend(
-                str(row[0]) for row in connection.execute(text("PRAGMA cipher_integrity_check"))
-            )
-    except DBAPIError as exc:
-        return [f"the file could not be read ({type(exc.orig).__name__}): it is damaged"]
-    return problems
+    except DBAPIError:
+        if not problems:
+            problems.append("structure: the file could not be read: it is damaged")
+        return problems
+    problems.extend(_structure_problem(str(row[0])) for row in rows if row[0] != "ok")
+    return problems[:MAX_REPORTED]
 
 
-def checked_read_only(
-    connection: Connection, check: Callable[[Connection], list[str]]
-) -> list[str]:
+def checked_read_only(connection: Connection, check: Callable[[Connection], T]) -> T:
     """Run ``check`` in a read transaction that is always rolled back: a failed page read
     leaves SQLite's error pending, and a commit would raise it again."""
     transaction = connection.begin()
@@ -100,10 +137,20 @@ class IntegrityResult:
         return not self.problems
 
 
+def whole_file_problems(connection: Connection) -> list[str]:
+    """Every page's HMAC, then the structure of every table (see the module docstring)."""
+    return checked_read_only(connection, partial(integrity_problems, pages=True))
+
+
 class BackgroundIntegrityCheck:
-    """A whole-file ``quick_check`` on its own connection and thread, in a read transaction
-    (WAL: writers are not blocked). ``cancel()`` stops it promptly; ``result`` is None until it
-    has finished, and stays None if cancelled."""
+    """A whole-file check on its own connection and thread, in a read transaction (WAL:
+    writers are not blocked). ``cancel()`` stops it promptly; ``result`` is None until it has
+    finished, and stays None if cancelled.
+
+    Damage it reports is confirmed by a second pass first: a page read while another
+    connection checkpoints could otherwise be reported by mistake. A check that cannot run at
+    all (the file cannot be opened) is reported as a problem: the store is not known intact.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -116,17 +163,26 @@ class BackgroundIntegrityCheck:
         """Begin checking."""
         self._thread.start()
 
+    def _check_once(self) -> list[str]:
+        with store_failures(), self._engine.connect() as connection:
+            dbapi: Any = connection.connection.dbapi_connection
+            # SQLite calls this every few thousand steps; a non-zero answer aborts the
+            # statement, so cancelling works at any moment, even before the check starts.
+            dbapi.set_progress_handler(lambda: int(self._cancelled.is_set()), 10_000)
+            try:
+                return whole_file_problems(connection)
+            finally:
+                dbapi.set_progress_handler(None, 0)
+
     def _run(self) -> None:
         try:
-            with self._engine.connect() as connection:
-                dbapi: Any = connection.connection.dbapi_connection
-                # SQLite calls this every few thousand steps; a non-zero answer aborts the
-                # statement, so cancelling works at any moment, even before the check starts.
-                dbapi.set_progress_handler(lambda: int(self._cancelled.is_set()), 10_000)
-                try:
-                    problems = checked_read_only(connection, integrity_problems)
-                finally:
-                    dbapi.set_progress_handler(None, 0)
+            try:
+                problems = self._check_once()
+                if problems and not self._cancelled.is_set():
+                    confirmed = set(self._check_once())
+                    problems = [problem for problem in problems if problem in confirmed]
+            except UserFacingError as exc:
+                problems = [f"the whole-file check could not run: {exc}"]
             if self._cancelled.is_set():
                 return
             self.result = IntegrityResult(tuple(problems))

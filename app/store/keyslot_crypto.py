@@ -2,12 +2,22 @@
 
 One random 256-bit *data key* opens the SQLCipher store. It is kept only wrapped:
 
-- by a password: Argon2id(password, 16-byte salt) gives a 32-byte key-encryption key (KEK),
-  which seals the data key with AES-256-GCM under a fresh 12-byte nonce. The associated data
-  names the store, the slot type and the username, so a slot cannot be moved to another user
-  or another store;
+- for each staff member: a key pair of their own (X25519). Argon2id(password, 16-byte salt)
+  gives a 32-byte key-encryption key (KEK), which seals the private half with AES-256-GCM under
+  a fresh 12-byte nonce; the data key is sealed to the public half with HPKE (RFC 9180: DHKEM
+  X25519, HKDF-SHA256, AES-256-GCM). Because the data key is sealed to a *public* key, RPR can
+  change the data key and seal the new one for every remaining account without knowing their
+  passwords — which is what removing an account needs (design.md: "When an account is removed
+  the key is rotated"). The associated data and the HPKE ``info`` name the store, the slot type
+  and the username, so a slot cannot be moved to another user or another store;
+- format 1 slots (written before key rotation existed) seal the data key under the KEK
+  directly; they are read, and replaced by a format 2 slot at the owner's next sign-in;
 - by the trust's recovery public key: RSA-OAEP with SHA-256 (and MGF1-SHA-256), whose OAEP
   label binds the store in the same way. Only keys of at least 3072 bits are accepted.
+
+Every slot also carries an HMAC under the data key (:func:`slot_mac`), so a damaged slot —
+above all the recovery slot, which nobody uses until the day it is needed — is found by any
+signed-in check, without the recovery private key.
 
 This module does no I/O and keeps no state; :mod:`app.store.keyslots` stores the results.
 Nothing here logs, and no message raised here holds a key, a password or a passphrase.
@@ -28,8 +38,9 @@ from typing import Final
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 
 from app.models.errors import Locked, RprError, UserFacingError
 
@@ -44,14 +55,22 @@ MIN_RECOVERY_KEY_BITS = 3072
 #: Argon2 version 1.3 (0x13), the only one we write or read.
 ARGON2ID_VERSION: Final = 19
 
-#: Upper bounds on stored Argon2 parameters: a damaged or hostile file must not make sign-in
-#: allocate gigabytes or spin for minutes.
-MAX_TIME_COST = 64
-MAX_MEMORY_KIB = 2 * 1024 * 1024
-MAX_PARALLELISM = 16
+#: Bounds on Argon2id parameters, checked before any derivation: a damaged or hostile key-slot
+#: file must not make sign-in allocate gigabytes or spin for minutes. The worst case allowed
+#: (10 passes over 256 MiB) costs about 13× the default, about a second on a ward PC.
+MAX_TIME_COST = 10
+MAX_MEMORY_KIB = 256 * 1024
+MAX_PARALLELISM = 8
+#: Argon2's own floor: 8 KiB of memory per lane.
+MIN_MEMORY_KIB_PER_LANE = 8
 
 _FINGERPRINT_PREFIX = "sha256:"
 _DOMAIN = "rpr-keyslot"
+_HPKE = Suite(KEM.X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
+X25519_BYTES = 32
+#: An HPKE-sealed data key: the 32-byte encapsulated key, the 32-byte key and a 16-byte tag.
+SEALED_KEY_BYTES = X25519_BYTES + KEY_BYTES + 16
+MAC_BYTES = 32
 
 
 class WrongKey(RprError):
@@ -66,7 +85,8 @@ class WrongKey(RprError):
 class KdfParams:
     """Argon2id cost parameters, stored with each password slot so they can be raised later.
 
-    The defaults take about 0.1–0.15 s on a ward PC. ``memory_kib`` is in KiB.
+    ``memory_kib`` is in KiB. Construction refuses values outside the bounds above with a
+    :class:`ValueError` (a programming error; a file holding them is reported as damaged).
     """
 
     time_cost: int = 3
@@ -78,10 +98,56 @@ class KdfParams:
             raise ValueError(f"Argon2 time_cost must be between 1 and {MAX_TIME_COST}")
         if not 1 <= self.parallelism <= MAX_PARALLELISM:
             raise ValueError(f"Argon2 parallelism must be between 1 and {MAX_PARALLELISM}")
-        if not 8 * self.parallelism <= self.memory_kib <= MAX_MEMORY_KIB:
+        low = MIN_MEMORY_KIB_PER_LANE * self.parallelism
+        if not low <= self.memory_kib <= MAX_MEMORY_KIB:
             raise ValueError(
                 f"Argon2 memory_kib must be between 8 × parallelism and {MAX_MEMORY_KIB}"
             )
+
+    def weaker_than(self, other: KdfParams) -> bool:
+        """True when guessing a password under these parameters is cheaper than under
+        ``other``: less memory, or less memory × passes."""
+        return (
+            self.memory_kib < other.memory_kib
+            or self.memory_kib * self.time_cost < other.memory_kib * other.time_cost
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class KdfPolicy:
+    """The Argon2id parameters new slots get (``default``) and the least a new slot may have
+    (``minimum``: OWASP's floor for Argon2id, 19 MiB and 2 passes). A slot weaker than
+    ``default`` is made again at its owner's next sign-in."""
+
+    default: KdfParams = KdfParams()
+    minimum: KdfParams = KdfParams(time_cost=2, memory_kib=19 * 1024, parallelism=1)
+
+
+_policy = KdfPolicy()
+
+
+def kdf_policy() -> KdfPolicy:
+    """The policy in force (see :class:`KdfPolicy`)."""
+    return _policy
+
+
+def set_kdf_policy(policy: KdfPolicy) -> KdfPolicy:
+    """Replace the policy and return the previous one. Only tests and benchmarks call this
+    (they make hundreds of throwaway stores); the product runs with :class:`KdfPolicy`'s
+    values."""
+    global _policy  # one process-wide policy, swapped only by tests
+    previous, _policy = _policy, policy
+    return previous
+
+
+def require_strong_enough(params: KdfParams) -> None:
+    """Refuse parameters below the policy's minimum for a new slot (:class:`UserFacingError`)."""
+    minimum = kdf_policy().minimum
+    if params.weaker_than(minimum) or params.time_cost < minimum.time_cost:
+        raise UserFacingError(
+            "The key derivation settings are weaker than RPR allows for a new key slot "
+            f"(at least {minimum.memory_kib} KiB of memory and {minimum.time_cost} passes)."
+        )
 
 
 def generate_data_key() -> bytes:
@@ -121,6 +187,62 @@ def recovery_slot_label(store_id: str) -> bytes:
     return _context(store_id, "rsa-oaep-sha256")
 
 
+def sealed_key_info(store_id: str, username: str) -> bytes:
+    """The HPKE ``info`` that binds a data key sealed to a user's public key to that user and
+    store."""
+    return _context(store_id, "data-key", username)
+
+
+def slot_mac(data_key: bytes, store_id: str, *fields: str) -> bytes:
+    """HMAC-SHA-256 under the data key of a slot's fields (each already text: base64, names,
+    numbers). A slot changed by even one bit fails it; only the data key's holder can make
+    one."""
+    check_data_key(data_key)
+    return hmac.new(data_key, _context(store_id, "slot-mac", *fields), hashlib.sha256).digest()
+
+
+def mac_matches(expected: bytes, data_key: bytes, store_id: str, *fields: str) -> bool:
+    """Whether ``expected`` is the :func:`slot_mac` of ``fields`` (in constant time)."""
+    return hmac.compare_digest(expected, slot_mac(data_key, store_id, *fields))
+
+
+# ---------------------------------------------------------------- per-user key pairs
+
+
+def new_user_key_pair() -> tuple[bytes, bytes]:
+    """A fresh X25519 key pair as raw bytes: (private, public)."""
+    private = x25519.X25519PrivateKey.generate()
+    return (
+        private.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        ),
+        private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        ),
+    )
+
+
+def seal_data_key(data_key: bytes, public_key: bytes, info: bytes) -> bytes:
+    """HPKE-seal ``data_key`` to the raw X25519 ``public_key`` (fresh ephemeral key each time)."""
+    check_data_key(data_key)
+    try:
+        recipient = x25519.X25519PublicKey.from_public_bytes(public_key)
+    except ValueError:
+        raise WrongKey from None
+    return _HPKE.encrypt(data_key, recipient, info=info)
+
+
+def open_sealed_key(sealed: bytes, private_key: bytes, info: bytes) -> bytes:
+    """The data key in ``sealed``. Raises :class:`WrongKey` if it does not open."""
+    try:
+        recipient = x25519.X25519PrivateKey.from_private_bytes(private_key)
+        return _HPKE.decrypt(sealed, recipient, info=info)
+    except (InvalidTag, ValueError):
+        raise WrongKey from None
+
+
 # ---------------------------------------------------------------- password slots
 
 
@@ -150,7 +272,8 @@ def derive_kek(password: str, salt: bytes, params: KdfParams) -> bytes:
 
 @dataclass(frozen=True, slots=True, repr=False)
 class PasswordWrap:
-    """A data key sealed under a password: everything a slot must store (no secrets)."""
+    """A 32-byte secret (a user's private key; in format 1 the data key itself) sealed under a
+    password: everything a slot must store (no secrets)."""
 
     salt: bytes
     nonce: bytes
@@ -160,21 +283,19 @@ class PasswordWrap:
         return "PasswordWrap(…)"
 
 
-def wrap_with_password(
-    data_key: bytes, password: str, aad: bytes, params: KdfParams
-) -> PasswordWrap:
-    """Seal ``data_key`` under ``password`` with a fresh salt and nonce."""
-    check_data_key(data_key)
+def wrap_with_password(secret: bytes, password: str, aad: bytes, params: KdfParams) -> PasswordWrap:
+    """Seal the 32-byte ``secret`` under ``password`` with a fresh salt and nonce."""
+    check_data_key(secret)
     salt = secrets.token_bytes(SALT_BYTES)
     nonce = secrets.token_bytes(NONCE_BYTES)
     kek = derive_kek(password, salt, params)
-    return PasswordWrap(salt, nonce, AESGCM(kek).encrypt(nonce, data_key, aad))
+    return PasswordWrap(salt, nonce, AESGCM(kek).encrypt(nonce, secret, aad))
 
 
 def unwrap_with_password(
     wrapped: PasswordWrap, password: str, aad: bytes, params: KdfParams
 ) -> bytes:
-    """The data key sealed in ``wrapped``. Raises :class:`WrongKey` if it does not open."""
+    """The secret sealed in ``wrapped``. Raises :class:`WrongKey` if it does not open."""
     kek = derive_kek(password, wrapped.salt, params)
     try:
         return AESGCM(kek).decrypt(wrapped.nonce, wrapped.ciphertext, aad)

@@ -1,7 +1,8 @@
 """The store's tables, in SQLAlchemy 2 typed style.
 
-``revision`` and ``audit_event`` are append-only: triggers made by the migrations refuse UPDATE
-and DELETE on them. ``record`` and ``record_tip`` are derived indexes over revisions (the
+``revision``, ``audit_event`` and ``store_meta`` are append-only: triggers made by the
+migrations refuse UPDATE and DELETE on them (:func:`append_only_triggers`, which ``verify``
+checks are in place). ``record`` and ``record_tip`` are derived indexes over revisions (the
 current state and the set of tips of each record); they could be rebuilt from ``revision``.
 """
 
@@ -133,3 +134,19 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+#: Tables whose rows are never changed or removed once written.
+APPEND_ONLY_TABLES = ("revision", "audit_event", "store_meta")
+
+
+def append_only_triggers() -> dict[str, str]:
+    """Name → SQL of every trigger the migrations make (0001, 0003), as SQLite stores it."""
+    return {
+        f"{table}_no_{verb.lower()}": (
+            f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} rows are append-only'); END"
+        )
+        for table in APPEND_ONLY_TABLES
+        for verb in ("UPDATE", "DELETE")
+    }

@@ -1,8 +1,12 @@
-"""The encrypted ward store: open, create, recover, read, write, verify.
+"""The encrypted ward store: open, create, recover, read, write, verify, manage accounts.
 
 Threading: a ``Store`` may be shared by threads; every ``read()``/``write()`` has its own
 session and connection from a small pool. Each ``write()`` is one ``BEGIN IMMEDIATE``
 transaction — one per user action — committed with ``synchronous=FULL`` before it returns.
+
+Failures of the file, the disk or the lock reach callers as the project's own errors (see
+:mod:`app.store.failures`); how a store is opened, and what is checked before anything is
+written, is in :mod:`app.store.opening`.
 """
 
 from __future__ import annotations
@@ -10,41 +14,36 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Self, TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.models.base import Record
-from app.models.clock import utc_now
-from app.models.errors import Locked, StoreDamaged, UserFacingError
+from app.models.errors import Locked, StoreDamaged, StoreReadOnly, UserFacingError
 from app.store import migrate
-from app.store.audit import (
-    AuditAction,
-    append_event,
+from app.store.audit import AuditAction, append_event
+from app.store.engine import Access, key_opens, make_engine, rekey
+from app.store.failures import READ_ONLY, store_failures
+from app.store.integrity import IntegrityResult
+from app.store.keyslots import KdfParams, normalise_username
+from app.store.opening import (
+    RECOVERY_ACTOR,
+    NewStore,
+    OpenedStore,
+    create_store,
+    load_slots,
+    open_unlocked,
 )
-from app.store.engine import checkpoint, make_engine
-from app.store.integrity import (
-    OPEN_CHECK_TABLES,
-    BackgroundIntegrityCheck,
-    IntegrityResult,
-    checked_read_only,
-    integrity_problems,
-    wal_left_behind,
-)
-from app.store.keyslots import KdfParams, KeySlotFile, generate_data_key, normalise_username
-from app.store.layout import StoreFiles
 from app.store.records import RecordReader
-from app.store.revisions import RevisionWriter
 from app.store.schema import AuditRow, MetaRow, RecordRow, RevisionRow
-from app.store.verification import VerifyReport, verify_store
+from app.store.transaction import WriteTransaction
+from app.store.verification import VerifyReport, verify_files
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -52,39 +51,15 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from app.models.revision import Revision
+    from app.store.layout import StoreFiles
+
+__all__ = ["RECOVERY_ACTOR", "Store", "StoreStatus", "WriteTransaction"]
 
 log = logging.getLogger("rpr.store")
 R = TypeVar("R", bound=Record)
 
 DRAFT = "draft"
 AWAITING_SIGN_OFF = "submitted"
-
-
-class WriteTransaction(RevisionWriter):
-    """One user action's worth of changes: revisions, audit events, reads of what it sees."""
-
-    def __init__(self, session: Session, *, actor: str, device_id: uuid.UUID) -> None:
-        super().__init__(session, actor=actor, device_id=device_id)
-        self.reader = RecordReader(session)
-
-    def event(
-        self,
-        action: AuditAction,
-        *,
-        subject_kind: str | None = None,
-        subject_id: uuid.UUID | None = None,
-        detail: str | None = None,
-    ) -> None:
-        """Add an audit event (printed, exported …). ``detail``: fixed wording, no patient data."""
-        append_event(
-            self._session,
-            actor=self._actor,
-            device_id=self._device_id,
-            action=action,
-            subject_kind=subject_kind,
-            subject_id=subject_id,
-            detail=detail,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +70,7 @@ class StoreStatus:
     device_id: str
     created_at: datetime
     demo: bool
+    read_only: bool
     schema_version: str | None
     records_by_kind: dict[str, int]
     drafts: int
@@ -104,26 +80,43 @@ class StoreStatus:
     revisions: int
     audit_events: int
     users: tuple[str, ...]
+    #: The whole-file check's findings (empty: intact).
+    integrity_problems: tuple[str, ...]
+    #: Damaged key slots, checked under the data key (empty: every slot intact).
+    key_slot_problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when neither the file nor the key slots show a problem."""
+        return not self.integrity_problems and not self.key_slot_problems
 
 
 class Store:
     """An open, unlocked store. Make one with :meth:`create`, :meth:`open` or
     :meth:`open_with_recovery`; close it (or use it as a context manager) when done."""
 
-    def __init__(
-        self, files: StoreFiles, slots: KeySlotFile, data_key: bytes, engine: Engine, actor: str
-    ) -> None:
-        self.files = files
-        self.actor = actor
-        self._slots = slots
-        self._data_key = data_key
-        self._engine = engine
-        self._write_engine = engine.execution_options(rpr_write=True)
-        self.store_id = self._meta("store_id")
-        self.device_id = uuid.UUID(self._meta("device_id"))
-        self._background_check: BackgroundIntegrityCheck | None = None
-        self._integrity_checked: IntegrityResult | None = None
+    def __init__(self, opened: OpenedStore) -> None:
+        """Take over a store opened by :mod:`app.store.opening`."""
+        self.files: StoreFiles = opened.files
+        self.actor = opened.actor
+        #: True for a copy that cannot be written here: reads work, saves are refused.
+        self.read_only = opened.read_only
+        self._slots = opened.slots
+        self._data_key = opened.data_key
+        self._engine = opened.engine
+        self._write_engine = opened.engine.execution_options(rpr_write=True)
+        self._opened_at = opened.opened_at
+        self._open_action = opened.open_action
+        self._integrity_checked = opened.integrity
+        self._background_check = opened.background
         self._closed = False
+        try:
+            with store_failures():
+                self.store_id = self._meta("store_id")
+                self.device_id = uuid.UUID(self._meta("device_id"))
+        except BaseException:
+            self._shut()
+            raise
 
     # -- opening -------------------------------------------------------------------------
 
@@ -138,132 +131,108 @@ class Store:
         kdf: KdfParams | None = None,
         demo: bool = False,
         encrypted: bool = True,
+        more_users: Mapping[str, str] | None = None,
+        populate: Callable[[WriteTransaction], None] | None = None,
     ) -> Self:
-        """Make a new empty store in ``data_dir`` with a first account and the recovery slot.
+        """Make a new store in ``data_dir`` with its accounts, the recovery slot and (through
+        ``populate``, in the same transaction) its first content.
 
-        Refuses a folder that already holds a store. The store is built under set-up names
-        and renamed into place when complete (the database last), so a crash or a refused
-        input during set-up leaves no store, and ``create`` can simply be run again.
-        ``encrypted=False`` makes a plain SQLite file with the same schema: the benchmarks'
-        baseline, never used for clinical data (such a store cannot be opened again).
+        All or nothing: every input is checked before anything is written; a folder holding
+        any part of a store is refused, naming what it holds; the store is built under set-up
+        names and renamed into place when complete (the database last), and a failure removes
+        exactly what this set-up made. ``encrypted=False`` makes a plain SQLite file with the
+        same schema: the benchmarks' baseline, never used for clinical data (such a store
+        cannot be opened again).
         """
-        username = normalise_username(username)
-        files = StoreFiles(data_dir)
-        try:
-            files.prepare_setup()
-        except FileExistsError:
-            raise UserFacingError(f"A store already exists in {data_dir}.") from None
-        data_key = generate_data_key()
-        setup_slots = KeySlotFile.create(files.setup_keyslots, data_key, recovery_public_key_pem)
-        setup_slots.add_user(data_key, username, password, kdf=kdf or KdfParams())
-        key = data_key if encrypted else None
-        engine = make_engine(files.setup_db, key)
-        try:
-            with Session(engine.execution_options(rpr_write=True)) as session, session.begin():
-                migrate.upgrade(session.connection())
-                device_id = uuid.uuid4()
-                for name, value in (
-                    ("store_id", setup_slots.store_id),
-                    ("device_id", str(device_id)),
-                    ("created_at", utc_now().isoformat()),
-                    ("demo", "yes" if demo else "no"),
-                ):
-                    session.add(MetaRow(key=name, value=value))
-                session.flush()
-                for action, detail in (
-                    (AuditAction.STORE_CREATED, None),
-                    (AuditAction.KEY_SLOT_ADDED, f"password slot for {username}"),
-                ):
-                    append_event(
-                        session, actor=username, device_id=device_id, action=action, detail=detail
-                    )
-            checkpoint(engine)
-        finally:
-            engine.dispose()
-        files.finish_setup()
-        log.info("store created (schema %s)", migrate.head_revision())
-        slots = KeySlotFile.load(files.keyslots)
-        return cls(files, slots, data_key, make_engine(files.db, key), username)
+        new = NewStore(
+            username=username,
+            password=password,
+            recovery_public_key_pem=recovery_public_key_pem,
+            kdf=kdf,
+            demo=demo,
+            encrypted=encrypted,
+            more_users=more_users or {},
+            populate=populate,
+        )
+        return cls(create_store(data_dir, new))
 
     @classmethod
     def open(cls, data_dir: Path, username: str, password: str) -> Self:
         """Unlock with a staff member's password. A wrong password raises :class:`Locked` at
-        once and writes nothing: every file in the folder stays byte-identical."""
-        files, slots = cls._slots_of(data_dir)
-        data_key = slots.unlock(username, password)
-        actor = normalise_username(username)
-        return cls._open_unlocked(files, slots, data_key, actor, AuditAction.STORE_OPENED)
+        once; any refusal leaves every file in the folder byte-identical."""
+        files, slots = load_slots(data_dir)
+        name = slots.require_account(username)
+        keys = slots.unlock(name, password)
+        return cls(
+            open_unlocked(files, slots, keys, name, AuditAction.STORE_OPENED, password=password)
+        )
 
     @classmethod
     def open_with_recovery(
-        cls, data_dir: Path, private_key_pem: bytes, passphrase: bytes | None, *, actor: str
+        cls, data_dir: Path, private_key_pem: bytes, passphrase: bytes | None
     ) -> Self:
-        """Unlock with the trust's recovery private key (every password lost)."""
-        files, slots = cls._slots_of(data_dir)
-        data_key = slots.unlock_with_recovery(private_key_pem, passphrase)
-        return cls._open_unlocked(files, slots, data_key, actor, AuditAction.RECOVERY_USED)
+        """Unlock with the trust's recovery private key (every password lost). Audited as
+        :data:`~app.store.opening.RECOVERY_ACTOR`."""
+        files, slots = load_slots(data_dir)
+        keys = slots.unlock_with_recovery(private_key_pem, passphrase)
+        return cls(open_unlocked(files, slots, keys, RECOVERY_ACTOR, AuditAction.RECOVERY_USED))
 
     @classmethod
-    def _slots_of(cls, data_dir: Path) -> tuple[StoreFiles, KeySlotFile]:
-        files = StoreFiles(data_dir)
-        if not files.exists():
-            raise Locked(f"There is no store in {data_dir}.")
-        return files, KeySlotFile.load(files.keyslots)
-
-    @classmethod
-    def _open_unlocked(
-        cls,
-        files: StoreFiles,
-        slots: KeySlotFile,
-        data_key: bytes,
-        actor: str,
-        action: AuditAction,
-    ) -> Self:
-        unclean = wal_left_behind(files.db)
-        engine = make_engine(files.db, data_key)
+    def verify_folder(cls, data_dir: Path, username: str, password: str) -> VerifyReport:
+        """Check everything in the store, without opening it for use: works on a store too
+        damaged to open and on a read-only copy, and writes nothing unless the store is intact
+        and may be written (then a ``store.verified`` event records the check)."""
+        files, slots = load_slots(data_dir)
+        name = slots.require_account(username)
+        keys = slots.unlock(name, password)
+        with store_failures():
+            files.check_database_file()
+            writable = files.writable()
+            access = Access.INSPECT if writable else Access.READ_ONLY
+            key = next(
+                (k for k in keys.candidates() if key_opens(files.db, k, access)), keys.current
+            )
+        report = verify_files(files, slots, key, access)
+        if not report.ok or not writable or report.schema_version != migrate.head_revision():
+            return report
+        engine = make_engine(files.db, key)
         try:
-            # Check in a read transaction: other writers (a support command, the client) are
-            # not held up while a whole-file check runs.
-            with engine.connect() as connection:
-                problems = checked_read_only(
-                    connection,
-                    partial(integrity_problems, tables=None if unclean else OPEN_CHECK_TABLES),
-                )
-            if problems:
-                raise StoreDamaged("The store failed its integrity check: " + "; ".join(problems))
-            with Session(engine.execution_options(rpr_write=True)) as session, session.begin():
-                if migrate.upgrade(session.connection()):
-                    log.info("store migrated to schema %s", migrate.head_revision())
-                store_id = session.get(MetaRow, "store_id")
+            with store_failures(), _session(engine, write=True) as session, session.begin():
                 device = session.get(MetaRow, "device_id")
-                if store_id is None or device is None:
-                    raise StoreDamaged("The store is missing its identity.")
-                if store_id.value != slots.store_id:
-                    raise StoreDamaged("The key slots belong to a different store.")
-                append_event(session, actor=actor, device_id=uuid.UUID(device.value), action=action)
-        except BaseException:
+                if device is None:  # pragma: no cover - verify would have reported it
+                    return report
+                append_event(
+                    session,
+                    actor=name,
+                    device_id=uuid.UUID(device.value),
+                    action=AuditAction.VERIFIED,
+                    detail="intact",
+                )
+        finally:
             engine.dispose()
-            raise
-        log.info(
-            "store %s opened by %s (%s; %s check)",
-            slots.store_id,
-            actor,
-            action.value,
-            "whole-file" if unclean else "background",
-        )
-        store = cls(files, slots, data_key, engine, actor)
-        if unclean:
-            store._integrity_checked = IntegrityResult(())
-        else:
-            store._background_check = BackgroundIntegrityCheck(engine)
-            store._background_check.start()
-        return store
+        return replace(report, recorded=True)
 
     def close(self) -> None:
-        """Stop any background check, release every connection and forget the data key. The
-        store refuses any further use."""
+        """Record the open if it is still to be recorded (waiting for the whole-file check
+        when it is still running, so every open is audited or the damage reported), then
+        stop, release every connection and forget the data key. The store refuses any further
+        use."""
         if self._closed:
             return
+        self._closed = True
+        try:
+            if self._open_action is not None and not self.read_only:
+                checked = self.integrity(wait=True)
+                if checked is not None and checked.ok:
+                    try:
+                        with store_failures(), self._write_session() as session, session.begin():
+                            self._record_open(session)
+                    except UserFacingError:
+                        log.warning("the open of store %s could not be recorded", self.store_id)
+        finally:
+            self._shut()
+
+    def _shut(self) -> None:
         self._closed = True
         if self._background_check is not None:
             self._background_check.cancel()
@@ -300,23 +269,41 @@ class Store:
     def read(self) -> Iterator[RecordReader]:
         """A consistent snapshot to read from (one read transaction)."""
         self._require_open()
-        with Session(self._engine, expire_on_commit=False) as session, session.begin():
+        with store_failures(), _session(self._engine) as session, session.begin():
             yield RecordReader(session)
 
     @contextmanager
     def write(self) -> Iterator[WriteTransaction]:
         """One write transaction. Everything done inside is saved together or not at all; it
-        is durable when the ``with`` block exits without an exception. Refused once an
-        integrity check has found the file damaged."""
+        is durable when the ``with`` block exits without an exception. Waits for the
+        whole-file check if it is still running; refused on a read-only copy and once the
+        check has found the file damaged."""
         self._require_open()
-        checked = self.integrity()
-        if checked is not None and not checked.ok:
+        if self.read_only:
+            raise StoreReadOnly(READ_ONLY)
+        checked = self.integrity(wait=True)
+        if checked is None or not checked.ok:
             raise StoreDamaged(
                 "The store failed its integrity check; nothing more can be saved on this PC "
                 "until trust IT has looked at it. What was saved before is kept."
             )
-        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+        with store_failures(), self._write_session() as session, session.begin():
+            self._record_open(session)
             yield WriteTransaction(session, actor=self.actor, device_id=self.device_id)
+        self._open_action = None
+
+    def _write_session(self) -> Session:
+        return _session(self._write_engine)
+
+    def _record_open(self, session: Session) -> None:
+        if self._open_action is not None:
+            append_event(
+                session,
+                actor=self.actor,
+                device_id=self.device_id,
+                action=self._open_action,
+                at=self._opened_at,
+            )
 
     def save(
         self, record: Record, *, base: uuid.UUID | None = None, reason: str | None = None
@@ -353,57 +340,129 @@ class Store:
         """The accounts that can unlock this store on this PC."""
         return tuple(self._slots.users())
 
+    def _require_writable_slots(self) -> None:
+        self._require_open()
+        if self.read_only:
+            raise StoreReadOnly(READ_ONLY)
+
     def add_user(self, username: str, password: str, *, kdf: KdfParams | None = None) -> None:
         """Give ``username`` a key slot on this PC (their first sign-in here). Refuses an
         account that already has one: that is :meth:`change_password` or
-        :meth:`reset_password`."""
-        self._require_open()
+        :meth:`reset_password`. The password must meet the rule of :mod:`app.store.passwords`."""
+        self._require_writable_slots()
         username = normalise_username(username)
         if self._slots.has_user(username):
             raise UserFacingError(f"{username} can already sign in on this PC.")
-        self._slots.add_user(self._data_key, username, password, kdf=kdf or KdfParams())
+        self._slots.add_user(self._data_key, username, password, kdf=kdf)
         self.record_event(AuditAction.KEY_SLOT_ADDED, detail=f"password slot for {username}")
 
     def reset_password(self, username: str, password: str, *, kdf: KdfParams | None = None) -> None:
-        """Replace ``username``'s key slot without the old password (recovery, or an
-        administrator's reset: the caller decides who may). Audited."""
-        self._require_open()
-        username = normalise_username(username)
-        self._slots.add_user(self._data_key, username, password, kdf=kdf or KdfParams())
+        """Replace the key slot of ``username`` (an account on this PC) without the old
+        password (recovery, or an administrator's reset: the caller decides who may). Audited."""
+        self._require_writable_slots()
+        username = self._slots.require_account(username)
+        self._slots.add_user(self._data_key, username, password, kdf=kdf)
         self.record_event(AuditAction.PASSWORD_CHANGED, detail=f"password reset for {username}")
 
     def change_password(self, username: str, old_password: str, new_password: str) -> None:
-        """Re-wrap ``username``'s slot under a new password (the old one must be right)."""
-        self._require_open()
-        username = normalise_username(username)
+        """Make ``username``'s slot again under a new password (the old one must be right)."""
+        self._require_writable_slots()
+        username = self._slots.require_account(username)
         self._slots.change_password(username, old_password, new_password)
         self.record_event(AuditAction.PASSWORD_CHANGED, detail=f"password slot for {username}")
 
-    def remove_user(self, username: str) -> None:
-        """Remove ``username``'s key slot from this PC (records stay reachable by others and
-        by the recovery key)."""
-        self._require_open()
-        username = normalise_username(username)
-        self._slots.remove_user(username)
-        self.record_event(AuditAction.KEY_SLOT_REMOVED, detail=f"password slot for {username}")
+    def remove_user(self, username: str, *, recovery_public_key_pem: bytes | None = None) -> None:
+        """Remove ``username``'s key slot from this PC and change the store's data key, so a
+        copy of the old key-slot file opens nothing saved from now on (design.md).
+
+        All or nothing across a crash: a next key is sealed for every other account and the
+        recovery key in the key-slot file first; the store is then re-encrypted with it in one
+        transaction (the moment the removal happens); then the file drops the old key and the
+        removed slot. A crash before the re-encryption commits leaves the account in place; a
+        crash after it leaves a file that opens only the new key, tidied at the next open.
+        ``recovery_public_key_pem`` is needed only for a key-slot file made by an older RPR.
+        """
+        self._require_writable_slots()
+        name = self._slots.require_account(username)
+        if name == self.actor:
+            raise UserFacingError(
+                "The account signed in now cannot remove itself; sign in as another account."
+            )
+        checked = self.integrity(wait=True)
+        if checked is None or not checked.ok:
+            raise StoreDamaged("The store failed its integrity check; its key cannot be changed.")
+        next_key = self._slots.begin_rotation(
+            self._data_key, name, recovery_public_key_pem=recovery_public_key_pem
+        )
+        try:
+            with store_failures():
+                rekey(self._engine, self.files.db, self._data_key, next_key)
+        except BaseException:
+            if self._settle_rotation(next_key) is not False:
+                self._shut()  # the store is on the next key, or nobody can tell: sign in again
+            raise
+        settled = self._settle_rotation(next_key)
+        if settled is None:
+            self._shut()
+            raise Locked(
+                "The account's removal could not be confirmed; sign in again, which finishes "
+                "or undoes it."
+            )
+        if not settled:
+            raise UserFacingError(
+                "The store's key could not be changed, so the account was kept. Nothing else "
+                "was changed."
+            )
+        self._data_key = next_key
+        self._engine = make_engine(self.files.db, next_key)
+        self._write_engine = self._engine.execution_options(rpr_write=True)
+        self.record_event(
+            AuditAction.KEY_CHANGED, detail=f"password slot for {name} removed; data key changed"
+        )
+        log.info("removed the key slot for %s and changed the data key", name)
+
+    def _settle_rotation(self, next_key: bytes) -> bool | None:
+        """After trying to re-encrypt: finish the key change if the store is on the next key
+        (True), drop it if not (False). If that cannot even be told (None), leave it for the
+        next open to settle: the key-slot file opens the store either way."""
+        try:
+            with store_failures():
+                on_next = key_opens(self.files.db, next_key, Access.INSPECT)
+        except UserFacingError:
+            log.warning("could not tell which key the store is on; the next open will settle it")
+            return None
+        with contextlib.suppress(UserFacingError):
+            if on_next:
+                self._slots.finish_rotation(next_key)
+            else:
+                self._slots.abandon_rotation()
+        return on_next
 
     # -- checks and facts ------------------------------------------------------------------
 
     def verify(self) -> VerifyReport:
-        """Check every revision's content hash, the audit chain, and that each revision is
-        vouched for by the chain. Records a ``store.verified`` event afterwards."""
-        report = verify_store(self._engine)
-        # A damaged store may refuse the write that records the check; the report still stands.
-        with contextlib.suppress(StoreDamaged, DBAPIError):
-            self.record_event(
-                AuditAction.VERIFIED,
-                detail=f"{len(report.problems)} problems" if report.problems else "intact",
-            )
+        """Check every page, the structure, each revision's content hash, the audit chain,
+        the indexes, the append-only triggers, the store's identity and the key slots. Records
+        a ``store.verified`` event when the store is intact and may be written."""
+        self._require_open()
+        access = Access.READ_ONLY if self.read_only else Access.INSPECT
+        report = verify_files(self.files, self._slots, self._data_key, access)
+        if report.ok and not self.read_only:
+            self.record_event(AuditAction.VERIFIED, detail="intact")
+            report = replace(report, recorded=True)
         return report
 
+    def key_slot_problems(self) -> tuple[str, ...]:
+        """Damaged key slots, checked under the data key (see ``KeySlotFile.problems``)."""
+        self._require_open()
+        return tuple(self._slots.problems(self._data_key))
+
     def status(self) -> StoreStatus:
-        """Counts and facts for support; no patient data."""
-        with Session(self._engine) as session, session.begin():
+        """Counts and facts for support, with the whole-file check's result (waiting for it)
+        and the key slots' state; no patient data."""
+        self._require_open()
+        checked = self.integrity(wait=True)
+        with store_failures(), _session(self._engine) as session, session.begin():
             reader = RecordReader(session)
 
             def count_where(*conditions: object) -> int:
@@ -416,6 +475,7 @@ class Store:
                 device_id=str(self.device_id),
                 created_at=datetime.fromisoformat(self._meta("created_at", session)),
                 demo=self._meta("demo", session) == "yes",
+                read_only=self.read_only,
                 schema_version=migrate.current_revision(session.connection()),
                 records_by_kind=reader.counts_by_kind(),
                 drafts=count_where(live, RecordRow.status == DRAFT),
@@ -425,13 +485,20 @@ class Store:
                 revisions=session.scalar(select(func.count()).select_from(RevisionRow)) or 0,
                 audit_events=session.scalar(select(func.count()).select_from(AuditRow)) or 0,
                 users=self.users(),
+                integrity_problems=checked.problems if checked else ("not checked",),
+                key_slot_problems=self.key_slot_problems(),
             )
 
     def _meta(self, key: str, session: Session | None = None) -> str:
         if session is None:
-            with Session(self._engine) as own, own.begin():
+            with _session(self._engine) as own, own.begin():
                 return self._meta(key, own)
         row = session.get(MetaRow, key)
         if row is None:
             raise StoreDamaged(f"The store is missing its {key.replace('_', ' ')}.")
         return row.value
+
+
+def _session(engine: Engine, *, write: bool = False) -> Session:
+    bound = engine.execution_options(rpr_write=True) if write else engine
+    return Session(bound, expire_on_commit=False)

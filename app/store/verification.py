@@ -1,10 +1,18 @@
 """``verify``: everything that can be recomputed is recomputed and compared.
 
-- SQLCipher's page HMACs and SQLite's structural check (:mod:`app.store.integrity`);
+- SQLCipher's page HMACs and SQLite's structural check (:mod:`app.store.integrity`) — every
+  damaged page is named, page 1 included;
 - the audit chain, row by row (:func:`app.store.audit.verify_chain`);
 - each revision's content hash, that the audit chain vouches for it, and that every revision
   the chain vouches for is still there;
-- the ``record``/``record_tip`` indexes, rebuilt from the revisions and compared.
+- the ``record``/``record_tip`` indexes, rebuilt from the revisions and compared;
+- the append-only triggers, exactly as the migrations made them;
+- the store's identity (``store_meta``) against the hash the audit chain recorded;
+- every key slot, the recovery slot above all, under the data key (no private key needed).
+
+It runs on a connection that cannot write (``Access.INSPECT`` or ``READ_ONLY``), so it works on
+a read-only copy and on a store too damaged to open, and every failure to read becomes a line
+of the report rather than an exception.
 """
 
 from __future__ import annotations
@@ -12,21 +20,39 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from uuid import UUID
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.models.base import STORED, record_class
 from app.models.revision import RevisionAction
-from app.store.audit import recorded_revision_hashes, verify_chain
-from app.store.integrity import checked_read_only, integrity_problems
+from app.store import migrate
+from app.store.audit import (
+    identity_detail,
+    recorded_identity,
+    recorded_revision_hashes,
+    verify_chain,
+)
+from app.store.engine import Access, make_engine
+from app.store.failures import store_failures
+from app.store.integrity import whole_file_problems
 from app.store.revisions import display_order, revision_from_row
-from app.store.schema import AuditRow, RecordRow, RecordTipRow, RevisionRow
+from app.store.schema import (
+    AuditRow,
+    MetaRow,
+    RecordRow,
+    RecordTipRow,
+    RevisionRow,
+    append_only_triggers,
+)
+
+if TYPE_CHECKING:
+    from app.store.keyslots import KeySlotFile
+    from app.store.layout import StoreFiles
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +62,9 @@ class VerifyReport:
     revisions_checked: int
     audit_events_checked: int
     problems: tuple[str, ...]
+    schema_version: str | None = None
+    #: True once a ``store.verified`` event has recorded this check in the audit log.
+    recorded: bool = False
 
     @property
     def ok(self) -> bool:
@@ -43,23 +72,94 @@ class VerifyReport:
         return not self.problems
 
 
-def verify_store(engine: Engine) -> VerifyReport:
-    """Run every check on the store behind ``engine``; a damaged page is reported, not raised."""
-    with engine.connect() as connection:
-        problems = checked_read_only(connection, partial(integrity_problems, pages=True))
-    revisions = audit_events = 0
+def verify_files(files: StoreFiles, slots: KeySlotFile, key: bytes, access: Access) -> VerifyReport:
+    """Run every check on the store in ``files`` with ``key``; damage is reported, not raised.
+
+    ``access`` is ``INSPECT`` or ``READ_ONLY``: nothing is written. Only a failure to reach the
+    file at all (it cannot be opened) is raised, as the project's own error.
+    """
+    engine = make_engine(files.db, key, access, prove_key=False)
     try:
-        # No explicit transaction: closing the session rolls the read back, which is what a
-        # read that may meet a damaged page needs.
-        with Session(engine) as session:
-            problems.extend(verify_chain(session))
-            revisions, revision_problems, seen = _revision_problems(session)
-            problems.extend(revision_problems)
-            problems.extend(_index_problems(session, seen))
-            audit_events = session.scalar(select(func.count()).select_from(AuditRow)) or 0
-    except DBAPIError:
-        problems.append("the store could not be read to the end: it is damaged")
-    return VerifyReport(revisions, audit_events, tuple(problems))
+        with store_failures(), engine.connect() as connection:
+            problems = whole_file_problems(connection)
+        revisions = audit_events = 0
+        schema: str | None = None
+        try:
+            # No explicit transaction: closing the session rolls the read back, which is what
+            # a read that may meet a damaged page needs.
+            with Session(engine) as session:
+                schema = migrate.current_revision(session.connection())
+                if schema == migrate.head_revision():
+                    revisions, audit_events = _check_tables(session, slots, problems)
+                else:
+                    problems.append(_schema_problem(schema))
+        except DBAPIError:
+            problems.append("the store could not be read to the end: it is damaged")
+        problems.extend(slots.problems(key))
+    finally:
+        engine.dispose()
+    return VerifyReport(revisions, audit_events, tuple(problems), schema)
+
+
+def _schema_problem(schema: str | None) -> str:
+    if schema is None:
+        return "schema: the store has none (it is damaged)"
+    if schema in migrate.known_revisions():
+        return (
+            f"schema {schema}: made by an older RPR and not yet brought up to date; sign in "
+            "once (rpr status), then verify again"
+        )
+    return f"schema {schema}: made by a newer RPR; verify it with that version"
+
+
+def _check_tables(session: Session, slots: KeySlotFile, problems: list[str]) -> tuple[int, int]:
+    problems.extend(verify_chain(session))
+    revisions, revision_problems, seen = _revision_problems(session)
+    problems.extend(revision_problems)
+    problems.extend(_index_problems(session, seen))
+    problems.extend(_trigger_problems(session))
+    problems.extend(_identity_problems(session, slots.store_id))
+    audit_events = session.scalar(select(func.count()).select_from(AuditRow)) or 0
+    return revisions, audit_events
+
+
+def _trigger_problems(session: Session) -> list[str]:
+    """The append-only triggers, exactly as the migrations made them, and no others."""
+    found = {
+        str(name): " ".join(str(sql).split())
+        for name, sql in session.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        )
+    }
+    expected = append_only_triggers()
+    problems = []
+    for name, sql in expected.items():
+        table = name.rsplit("_no_", 1)[0]
+        if name not in found:
+            problems.append(
+                f"trigger {name}: missing, so rows of {table} could be changed or removed"
+            )
+        elif found[name] != sql:
+            problems.append(f"trigger {name}: changed since RPR made it")
+    problems.extend(f"trigger {name}: not made by RPR" for name in sorted(found.keys() - expected))
+    return problems
+
+
+def _identity_problems(session: Session, store_id: str) -> list[str]:
+    """The store's fixed facts against the hash the audit chain recorded."""
+    meta = dict(session.execute(select(MetaRow.key, MetaRow.value)).all())
+    problems = []
+    if meta.get("store_id") != store_id:
+        problems.append("store identity: the store id does not match its key-slot file")
+    recorded = recorded_identity(session)
+    if recorded is None:
+        problems.append("store identity: never recorded in the audit chain")
+    elif recorded != identity_detail(meta):
+        problems.append(
+            "store identity (store_meta): changed since it was recorded — its store id, "
+            "device, creation time or demo flag was edited"
+        )
+    return problems
 
 
 class _Seen(NamedTuple):

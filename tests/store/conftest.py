@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from app.store.keyslots import KdfParams, generate_recovery_key_pair
+from app.store.keyslots import generate_recovery_key_pair
 from app.store.store import Store
+from tests.conftest import FAST_KDF
 
-#: Argon2id parameters cheap enough for hundreds of stores in a test run. One test in
-#: test_keyslots.py uses the production defaults.
-FAST_KDF = KdfParams(time_cost=1, memory_kib=1024, parallelism=1)
+__all__ = ["FAST_KDF"]
+
 PASSWORD = "correct horse battery staple"
 
 

@@ -79,7 +79,7 @@ def test_wrong_password_fails_at_once_and_changes_nothing(store: Store, data_dir
     assert "Tr0ub4dor" not in str(caught.value)
     assert elapsed < 5, "the refusal should not wait for retries"
 
-    with pytest.raises(Locked, match=r"No key slot for someone\.else"):
+    with pytest.raises(Locked, match=r"^There is no account with that username on this PC\.$"):
         Store.open(data_dir, "someone.else", PASSWORD)
 
     assert _snapshot(data_dir) == before

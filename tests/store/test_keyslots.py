@@ -22,6 +22,7 @@ from app.models.errors import Locked, StoreDamaged, UserFacingError
 from app.store.keyslot_crypto import PasswordWrap
 from app.store.keyslots import (
     KEYSLOT_FILE_NAME,
+    NO_ACCOUNT,
     KdfParams,
     KeySlotFile,
     KeySlotFileMissing,
@@ -118,18 +119,18 @@ def test_each_user_unlocks_the_same_data_key(slots: KeySlotFile, data_key: bytes
     assert slots.users() == [DOCTOR, NURSE]
     assert slots.has_user(NURSE)
     assert not slots.has_user("ghost.user")
-    assert slots.unlock(NURSE, NURSE_PW) == data_key
-    assert slots.unlock(DOCTOR, DOCTOR_PW) == data_key
+    assert slots.unlock(NURSE, NURSE_PW).current == data_key
+    assert slots.unlock(DOCTOR, DOCTOR_PW).current == data_key
 
     reopened = KeySlotFile.load(slots.path)
     assert reopened.store_id == slots.store_id
     assert reopened.users() == [DOCTOR, NURSE]
-    assert reopened.unlock(NURSE, NURSE_PW) == data_key
-    assert reopened.unlock(DOCTOR, DOCTOR_PW) == data_key
+    assert reopened.unlock(NURSE, NURSE_PW).current == data_key
+    assert reopened.unlock(DOCTOR, DOCTOR_PW).current == data_key
 
 
 def test_the_default_argon2_parameters_unlock(
-    path: Path, data_key: bytes, trust_keys: KeyPair
+    path: Path, data_key: bytes, trust_keys: KeyPair, production_kdf_policy: object
 ) -> None:
     slots = KeySlotFile.create(path, data_key, trust_keys[1])
     slots.add_user(data_key, NURSE, NURSE_PW)
@@ -137,42 +138,51 @@ def test_the_default_argon2_parameters_unlock(
     assert slots.kdf_params_for(NURSE) == KdfParams(time_cost=3, memory_kib=65536, parallelism=2)
     kdf = json.loads(path.read_text("utf-8"))["slots"][0]["kdf"]
     assert (kdf["t"], kdf["m"], kdf["p"]) == (3, 65536, 2)
-    assert KeySlotFile.load(path).unlock(NURSE, NURSE_PW) == data_key
+    assert KeySlotFile.load(path).unlock(NURSE, NURSE_PW).current == data_key
 
 
-def test_the_file_follows_format_1(
+def test_the_file_follows_format_2(
     slots: KeySlotFile, path: Path, trust_keys: KeyPair, data_key: bytes
 ) -> None:
     document = json.loads(path.read_text("utf-8"))
 
     assert set(document) == {"format", "store_id", "key_check", "slots", "recovery"}
-    assert document["format"] == 1
+    assert document["format"] == 2
     assert str(UUID(document["store_id"])) == document["store_id"] == slots.store_id
     slot = document["slots"][0]
-    assert set(slot) == {"type", "username", "kdf", "nonce", "ciphertext", "created_at"}
+    assert set(slot) == {
+        *("type", "username", "kdf", "nonce", "private_key", "public_key", "data_key"),
+        *("mac", "created_at"),
+    }
     assert slot["type"] == "password"
     assert slot["kdf"]["alg"] == "argon2id"
     assert slot["kdf"]["version"] == 19
     assert (slot["kdf"]["t"], slot["kdf"]["m"], slot["kdf"]["p"]) == (1, 1024, 1)
     assert len(base64.b64decode(slot["kdf"]["salt"])) == 16
     assert len(base64.b64decode(slot["nonce"])) == 12
-    assert len(base64.b64decode(slot["ciphertext"])) == 48
+    assert len(base64.b64decode(slot["private_key"])) == 48  # X25519 private key + GCM tag
+    assert len(base64.b64decode(slot["public_key"])) == 32
+    assert len(base64.b64decode(slot["data_key"])) == 80  # HPKE: encapsulated key, key, tag
+    assert len(base64.b64decode(slot["mac"])) == 32
     assert datetime.fromisoformat(slot["created_at"]).utcoffset() == UTC.utcoffset(None)
-    # every slot has its own salt and nonce
+    # every slot has its own salt, nonce and key pair
     other = document["slots"][1]
     assert other["kdf"]["salt"] != slot["kdf"]["salt"]
     assert other["nonce"] != slot["nonce"]
+    assert other["public_key"] != slot["public_key"]
 
     recovery = document["recovery"]
-    assert set(recovery) == {"type", "fingerprint", "ciphertext", "created_at"}
+    assert set(recovery) == {"type", "fingerprint", "public_key", "ciphertext", "mac", "created_at"}
     assert recovery["type"] == "rsa-oaep-sha256"
     der = serialization.load_pem_public_key(trust_keys[1]).public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     expected = "sha256:" + hashlib.sha256(der).hexdigest()
     assert recovery["fingerprint"] == expected == public_key_fingerprint(trust_keys[1])
+    assert public_key_fingerprint(recovery["public_key"].encode()) == expected
     assert slots.recovery_fingerprint() == expected
     assert len(base64.b64decode(recovery["ciphertext"])) == 384  # RSA-3072
+    assert slots.problems(data_key) == []
 
 
 def test_a_store_id_may_be_given_but_must_be_a_uuid(
@@ -187,7 +197,7 @@ def test_a_store_id_may_be_given_but_must_be_a_uuid(
 
 
 def test_usernames_are_trimmed_and_lower_cased(slots: KeySlotFile, data_key: bytes) -> None:
-    assert slots.unlock("  Demo.Nurse ", NURSE_PW) == data_key
+    assert slots.unlock("  Demo.Nurse ", NURSE_PW).current == data_key
     assert slots.has_user("DEMO.DOCTOR")
 
 
@@ -205,7 +215,7 @@ def test_create_never_overwrites(path: Path, data_key: bytes, trust_keys: KeyPai
 def test_a_wrong_password_is_locked_and_writes_nothing(slots: KeySlotFile, path: Path) -> None:
     before = snapshot(path.parent)
 
-    with pytest.raises(Locked, match=r"^The password for demo\.nurse is not right$"):
+    with pytest.raises(Locked, match=r"^The password for demo\.nurse is not right\.$"):
         slots.unlock(NURSE, "Nurse-pass-4-ward-8")
     with pytest.raises(Locked, match=r"The password for demo\.doctor is not right"):
         KeySlotFile.load(path).unlock(DOCTOR, NURSE_PW)  # another user's password
@@ -216,10 +226,10 @@ def test_a_wrong_password_is_locked_and_writes_nothing(slots: KeySlotFile, path:
 def test_an_unknown_user_is_locked_and_writes_nothing(slots: KeySlotFile, path: Path) -> None:
     before = snapshot(path.parent)
 
-    with pytest.raises(Locked, match=r"^No key slot for ghost\.user on this PC$"):
-        slots.unlock("ghost.user", NURSE_PW)
-    with pytest.raises(Locked, match="No key slot for that username on this PC"):
-        slots.unlock("not a username!", NURSE_PW)  # not echoed: it may be a password
+    for typed in ("ghost.user", "not a username!", NURSE_PW):  # never echoed: it may be a password
+        with pytest.raises(Locked) as caught:
+            slots.unlock(typed, NURSE_PW)
+        assert str(caught.value) == NO_ACCOUNT
 
     assert snapshot(path.parent) == before
 
@@ -263,22 +273,22 @@ def test_a_slot_from_another_store_does_not_open(
     slots: KeySlotFile, path: Path, tmp_path: Path, data_key: bytes, trust_keys: KeyPair
 ) -> None:
     elsewhere = KeySlotFile.create(tmp_path / "other.json", data_key, trust_keys[1])
-    elsewhere.add_user(data_key, "demo.agency", "agency pw", kdf=CHEAP)
+    elsewhere.add_user(data_key, "demo.agency", "agency password", kdf=CHEAP)
     transplant = json.loads(elsewhere.path.read_text("utf-8"))["slots"][0]
 
     edit_json(path, lambda document: document["slots"].append(transplant))
     with pytest.raises(Locked, match=r"The password for demo\.agency is not right"):
-        KeySlotFile.load(path).unlock("demo.agency", "agency pw")
+        KeySlotFile.load(path).unlock("demo.agency", "agency password")
 
 
 @pytest.mark.parametrize(
     ("locate", "field"),
     [
-        (lambda slot: slot, "ciphertext"),
+        (lambda slot: slot, "private_key"),
         (lambda slot: slot, "nonce"),
         (lambda slot: slot["kdf"], "salt"),
     ],
-    ids=["ciphertext", "nonce", "salt"],
+    ids=["private-key", "nonce", "salt"],
 )
 def test_a_changed_byte_is_locked_not_a_crash(
     slots: KeySlotFile,
@@ -295,7 +305,7 @@ def test_a_changed_byte_is_locked_not_a_crash(
     damaged = KeySlotFile.load(path)
     with pytest.raises(Locked, match=r"The password for demo\.nurse is not right"):
         damaged.unlock(NURSE, NURSE_PW)
-    assert damaged.unlock(DOCTOR, DOCTOR_PW) == slots.unlock(DOCTOR, DOCTOR_PW)
+    assert damaged.unlock(DOCTOR, DOCTOR_PW).current == slots.unlock(DOCTOR, DOCTOR_PW).current
 
 
 # ---------------------------------------------------------------- managing slots
@@ -304,23 +314,23 @@ def test_a_changed_byte_is_locked_not_a_crash(
 def test_change_password(slots: KeySlotFile, path: Path, data_key: bytes) -> None:
     before = snapshot(path.parent)
     with pytest.raises(Locked, match=r"The password for demo\.nurse is not right"):
-        slots.change_password(NURSE, "wrong", "new-password-1", kdf=CHEAP)
+        slots.change_password(NURSE, "wrong", "new-password-1")
     assert snapshot(path.parent) == before
 
-    slots.change_password(NURSE, NURSE_PW, "new-password-1", kdf=CHEAP)
+    slots.change_password(NURSE, NURSE_PW, "new-password-1")
 
     reopened = KeySlotFile.load(path)
-    assert reopened.unlock(NURSE, "new-password-1") == data_key
+    assert reopened.unlock(NURSE, "new-password-1").current == data_key
     with pytest.raises(Locked):
         reopened.unlock(NURSE, NURSE_PW)
-    assert reopened.unlock(DOCTOR, DOCTOR_PW) == data_key
+    assert reopened.unlock(DOCTOR, DOCTOR_PW).current == data_key
 
 
 def test_add_user_replaces_that_users_slot(slots: KeySlotFile, data_key: bytes) -> None:
     slots.add_user(data_key, "Demo.Nurse", "reset by the ward manager", kdf=CHEAP)
 
     assert slots.users() == [DOCTOR, NURSE]
-    assert slots.unlock(NURSE, "reset by the ward manager") == data_key
+    assert slots.unlock(NURSE, "reset by the ward manager").current == data_key
     with pytest.raises(Locked):
         slots.unlock(NURSE, NURSE_PW)
 
@@ -339,19 +349,60 @@ def test_add_user_refuses_bad_usernames_and_empty_passwords(
     with pytest.raises(UserFacingError, match="A username") as caught:
         slots.add_user(data_key, "secret pass phrase", NURSE_PW, kdf=CHEAP)
     assert "secret" not in str(caught.value)
-    with pytest.raises(UserFacingError, match="must not be empty"):
-        slots.add_user(data_key, "demo.hca", "", kdf=CHEAP)
+    for short in ("", "short pw"):
+        with pytest.raises(UserFacingError, match="password: must be at least 10 characters"):
+            slots.add_user(data_key, "demo.hca", short, kdf=CHEAP)
+    with pytest.raises(UserFacingError, match="password: must not be the username"):
+        slots.add_user(data_key, "demo.hca.user", "Demo.HCA.User", kdf=CHEAP)
+    assert not slots.has_user("demo.hca")
 
 
-def test_remove_user(slots: KeySlotFile, path: Path, data_key: bytes) -> None:
-    slots.remove_user(NURSE)
+def test_a_key_change_seals_a_new_key_for_everyone_but_the_removed_account(
+    slots: KeySlotFile, path: Path, data_key: bytes, trust_keys: KeyPair
+) -> None:
+    next_key = slots.begin_rotation(data_key, NURSE)
+    assert next_key != data_key
+    # Until the store is re-encrypted, the file opens both keys for those who stay...
+    during = KeySlotFile.load(path)
+    assert during.users() == [DOCTOR, NURSE]
+    doctor = during.unlock(DOCTOR, DOCTOR_PW)
+    assert (doctor.current, doctor.following) == (data_key, next_key)
+    assert during.unlock_with_recovery(trust_keys[0]).candidates() == (next_key, data_key)
+    # ... and only the current key for the account being removed.
+    nurse = during.unlock(NURSE, NURSE_PW)
+    assert (nurse.current, nurse.following) == (data_key, None)
 
-    assert slots.users() == [DOCTOR]
-    with pytest.raises(Locked, match=r"No key slot for demo\.nurse on this PC"):
-        KeySlotFile.load(path).unlock(NURSE, NURSE_PW)
-    assert KeySlotFile.load(path).unlock(DOCTOR, DOCTOR_PW) == data_key
-    with pytest.raises(UserFacingError, match=r"No key slot for demo\.nurse on this PC"):
-        slots.remove_user(NURSE)
+    slots.finish_rotation(next_key)
+    after = KeySlotFile.load(path)
+    assert after.users() == [DOCTOR]
+    assert after.rotation is None
+    assert after.unlock(DOCTOR, DOCTOR_PW).candidates() == (next_key,)
+    assert after.unlock_with_recovery(trust_keys[0]).candidates() == (next_key,)
+    with pytest.raises(Locked, match=NO_ACCOUNT):
+        after.unlock(NURSE, NURSE_PW)
+    assert after.problems(next_key) == []
+
+
+def test_an_abandoned_key_change_changes_nothing(
+    slots: KeySlotFile, path: Path, data_key: bytes
+) -> None:
+    slots.begin_rotation(data_key, NURSE)
+    slots.abandon_rotation()
+    after = KeySlotFile.load(path)
+    assert after.users() == [DOCTOR, NURSE]
+    assert after.rotation is None
+    assert after.unlock(NURSE, NURSE_PW).candidates() == (data_key,)
+
+
+def test_a_key_change_is_refused_for_unknown_accounts_and_foreign_keys(
+    slots: KeySlotFile, path: Path, data_key: bytes
+) -> None:
+    before = snapshot(path.parent)
+    with pytest.raises(Locked, match=NO_ACCOUNT):
+        slots.begin_rotation(data_key, "ghost.user")
+    with pytest.raises(Locked, match="does not open this store"):
+        slots.begin_rotation(generate_data_key(), NURSE)
+    assert snapshot(path.parent) == before
 
 
 def test_two_windows_adding_users_keep_both(
@@ -362,14 +413,20 @@ def test_two_windows_adding_users_keep_both(
     second.add_user(data_key, "demo.pharmacist", "pharmacist password", kdf=CHEAP)
 
     assert KeySlotFile.load(path).users() == [DOCTOR, "demo.hca", NURSE, "demo.pharmacist"]
-    assert second.unlock("demo.hca", "hca password") == data_key
+    assert second.unlock("demo.hca", "hca password").current == data_key
 
 
 def test_kdf_params_are_validated() -> None:
     with pytest.raises(ValueError, match="memory_kib"):
         KdfParams(time_cost=1, memory_kib=4, parallelism=1)
+    with pytest.raises(ValueError, match="memory_kib"):
+        KdfParams(memory_kib=2 * 1024 * 1024)
     with pytest.raises(ValueError, match="time_cost"):
         KdfParams(time_cost=0)
+    with pytest.raises(ValueError, match="time_cost"):
+        KdfParams(time_cost=64)
+    with pytest.raises(ValueError, match="parallelism"):
+        KdfParams(parallelism=16)
 
 
 # ---------------------------------------------------------------- the recovery key
@@ -378,16 +435,15 @@ def test_kdf_params_are_validated() -> None:
 def test_recovery_opens_when_every_password_slot_is_gone(
     slots: KeySlotFile, path: Path, data_key: bytes, trust_keys: KeyPair
 ) -> None:
-    slots.remove_user(NURSE)
-    slots.remove_user(DOCTOR)
+    edit_json(path, lambda document: document.update(slots=[]))  # every password slot lost
     assert KeySlotFile.load(path).users() == []
 
-    recovered = KeySlotFile.load(path).unlock_with_recovery(trust_keys[0])
+    recovered = KeySlotFile.load(path).unlock_with_recovery(trust_keys[0]).current
     assert recovered == data_key
 
     reopened = KeySlotFile.load(path)
     reopened.add_user(recovered, NURSE, "a fresh start", kdf=CHEAP)
-    assert KeySlotFile.load(path).unlock(NURSE, "a fresh start") == data_key
+    assert KeySlotFile.load(path).unlock(NURSE, "a fresh start").current == data_key
 
 
 def test_recovery_with_a_passphrase_protected_key(
@@ -398,7 +454,7 @@ def test_recovery_with_a_passphrase_protected_key(
     slots = KeySlotFile.create(path, data_key, public_pem)
     before = snapshot(tmp_path)
 
-    assert slots.unlock_with_recovery(private_pem, PASSPHRASE) == data_key
+    assert slots.unlock_with_recovery(private_pem, PASSPHRASE).current == data_key
     with pytest.raises(Locked, match="passphrase for the recovery private key is not right"):
         slots.unlock_with_recovery(private_pem, b"not the passphrase")
     with pytest.raises(Locked, match="protected by a passphrase"):
@@ -437,7 +493,7 @@ def test_replace_recovery_key(
 
     reopened = KeySlotFile.load(path)
     assert reopened.recovery_fingerprint() == public_key_fingerprint(other_keys[1])
-    assert reopened.unlock_with_recovery(other_keys[0]) == data_key
+    assert reopened.unlock_with_recovery(other_keys[0]).current == data_key
     with pytest.raises(Locked):
         reopened.unlock_with_recovery(trust_keys[0])
     with pytest.raises(Locked, match="does not open this store"):
@@ -493,7 +549,7 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
         (b'{"store_id": "x"}', "has no format version"),
         (b'{"format": "1"}', "has no format version"),
         (b'{"format": true}', "has no format version"),
-        (b'{"format": 2}', "has format version 2, which this version of RPR cannot read"),
+        (b'{"format": 3}', "has format version 3, which this version of RPR cannot read"),
         (b'{"format": 1, "format": 1}', "repeats a key"),
         (b" " * (1 << 20) + b"{}", "too large"),
     ],
@@ -611,7 +667,7 @@ def test_a_failed_replace_leaves_the_old_file_and_no_temp_file(
     assert json.loads(written)["slots"][-1]["username"] == "demo.hca"  # complete before rename
     assert snapshot(path.parent) == before  # old file intact, no temp file left
     assert not slots.has_user("demo.hca")
-    assert KeySlotFile.load(path).unlock(NURSE, NURSE_PW) == data_key
+    assert KeySlotFile.load(path).unlock(NURSE, NURSE_PW).current == data_key
 
 
 def test_a_full_disk_leaves_the_old_file_and_no_temp_file(
@@ -624,7 +680,7 @@ def test_a_full_disk_leaves_the_old_file_and_no_temp_file(
 
     monkeypatch.setattr(os, "write", disk_full)
     with pytest.raises(UserFacingError, match="No space left on device"):
-        slots.remove_user(NURSE)
+        slots.begin_rotation(data_key, NURSE)
     monkeypatch.undo()
 
     assert snapshot(path.parent) == before

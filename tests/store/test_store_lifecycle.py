@@ -1,13 +1,14 @@
 """Creating, opening and closing a store: set-up is all or nothing, connections are set up as
 the durability and secrecy rules need, a closed store refuses use."""
 
+import errno
 import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from app.models.errors import Locked, StoreDamaged, UserFacingError
+from app.models.errors import DiskFull, Locked, StoreDamaged, StoreIncomplete, UserFacingError
 from app.store import engine as engine_module
 from app.store import migrate
 from app.store.keyslots import generate_data_key
@@ -69,14 +70,17 @@ def test_a_set_up_that_fails_midway_leaves_no_store_and_can_be_run_again(
     data_dir: Path, recovery_keys: tuple[bytes, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def failing_upgrade(connection: object) -> bool:
-        raise OSError("disk full")  # a fault we cannot otherwise cause
+        # A fault we cannot otherwise cause at this moment (full disks are tested for real
+        # in test_disk_full.py).
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as patch:
         patch.setattr(migrate, "upgrade", failing_upgrade)
-        with pytest.raises(OSError, match="disk full"):
+        with pytest.raises(DiskFull, match="disk holding the store is full"):
             _create(data_dir, recovery_keys[1])
-    assert not StoreFiles(data_dir).exists()
-    with pytest.raises(Locked, match="There is no store"):
+    # Set-up removed exactly what it made: not even the folder is left.
+    assert not data_dir.exists()
+    with pytest.raises(StoreIncomplete, match="There is no store"):
         Store.open(data_dir, "test.nurse", PASSWORD)
 
     with _create(data_dir, recovery_keys[1]) as store:

@@ -17,22 +17,37 @@ T0 = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
 
 def _raw_connection(data_dir: Path) -> sqlcipher3.Connection:
     """A connection outside the application, as an attacker holding the key would have."""
-    key = KeySlotFile.load(data_dir / "keyslots.json").unlock("test.nurse", PASSWORD)
+    key = KeySlotFile.load(data_dir / "keyslots.json").unlock("test.nurse", PASSWORD).current
     connection = sqlcipher3.connect(str(data_dir / "rpr.db"), isolation_level=None)
     connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     return connection
 
 
+def _without_trigger(connection: sqlcipher3.Connection, name: str, change: str) -> None:
+    """Run ``change`` with the trigger ``name`` dropped, then put it back exactly as it was —
+    as a careful attacker holding the key would, so that only the hashes can give it away."""
+    (sql,) = connection.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
+    ).fetchone()
+    connection.execute(f"DROP TRIGGER {name}")
+    connection.execute(change)
+    connection.execute(sql)
+
+
 def _flip_one_byte(data_dir: Path, table: str, column: str, seq: int) -> None:
     connection = _raw_connection(data_dir)
     try:
-        connection.execute(f"DROP TRIGGER {table}_no_update")
         (value,) = connection.execute(
             f"SELECT {column} FROM {table} WHERE seq = ?", (seq,)
         ).fetchone()
         index = len(value) // 2
         flipped = value[:index] + chr(ord(value[index]) ^ 1) + value[index + 1 :]
-        connection.execute(f"UPDATE {table} SET {column} = ? WHERE seq = ?", (flipped, seq))
+        escaped = flipped.replace("'", "''")
+        _without_trigger(
+            connection,
+            f"{table}_no_update",
+            f"UPDATE {table} SET {column} = '{escaped}' WHERE seq = {seq}",
+        )
     finally:
         connection.close()
 
@@ -66,8 +81,7 @@ def test_verify_finds_one_changed_byte_in_an_audit_row(store: Store, data_dir: P
 def test_verify_finds_a_removed_audit_row(store: Store, data_dir: Path) -> None:
     _store_with_records(store, data_dir)
     connection = _raw_connection(data_dir)
-    connection.execute("DROP TRIGGER audit_event_no_delete")
-    connection.execute("DELETE FROM audit_event WHERE seq = 5")
+    _without_trigger(connection, "audit_event_no_delete", "DELETE FROM audit_event WHERE seq = 5")
     connection.close()
     with Store.open(data_dir, "test.nurse", PASSWORD) as reopened:
         report = reopened.verify()
@@ -83,9 +97,7 @@ def test_recovery_key_opens_a_store_whose_every_password_is_lost(
     with pytest.raises(Locked):
         Store.open(data_dir, "test.nurse", "the password nobody remembers")
 
-    with Store.open_with_recovery(
-        data_dir, recovery_keys[0], None, actor="it.support"
-    ) as recovered:
+    with Store.open_with_recovery(data_dir, recovery_keys[0], None) as recovered:
         recovered.reset_password("test.nurse", "a brand new passphrase", kdf=FAST_KDF)
     with Store.open(data_dir, "test.nurse", "a brand new passphrase") as reopened:
         with reopened.read() as reader:
@@ -99,7 +111,7 @@ def test_another_trusts_recovery_key_does_not_open_the_store(store: Store, data_
     store.close()
     wrong_private, _ = generate_recovery_key_pair()
     with pytest.raises(Locked):
-        Store.open_with_recovery(data_dir, wrong_private, None, actor="it.support")
+        Store.open_with_recovery(data_dir, wrong_private, None)
 
 
 def test_verify_finds_a_record_hidden_by_editing_the_index(store: Store, data_dir: Path) -> None:
@@ -135,9 +147,12 @@ def test_verify_finds_a_deleted_revision(store: Store, data_dir: Path) -> None:
     second = store.save(note("removed later", at=T0))
     store.close()
     connection = _raw_connection(data_dir)
-    connection.execute("DROP TRIGGER revision_no_delete")
     connection.execute("PRAGMA foreign_keys = OFF")
-    connection.execute("DELETE FROM revision WHERE revision_id = ?", (second.revision_id.hex,))
+    _without_trigger(
+        connection,
+        "revision_no_delete",
+        f"DELETE FROM revision WHERE revision_id = '{second.revision_id.hex}'",
+    )
     connection.close()
     with Store.open(data_dir, "test.nurse", PASSWORD) as reopened:
         report = reopened.verify()

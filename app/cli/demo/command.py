@@ -1,7 +1,12 @@
-"""``rpr demo-data``: make a store holding the generated demo ward and three demo accounts."""
+"""``rpr demo-data``: make a store holding the generated demo ward and three demo accounts.
+
+Set-up is all or nothing: the ward is saved in the same transaction that creates the store, so a
+failure (a full disk, say) leaves no store behind — never one whose passwords were not shown.
+"""
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,23 +23,15 @@ from app.store.keyslots import (
     public_key_fingerprint,
     write_file_atomically,
 )
-from app.store.layout import StoreFiles
+from app.store.layout import inspect_folder, make_private_folder
 from app.store.store import Store, WriteTransaction
 
 DEMO_ADMIN = "demo.admin"
 
 
-def _recovery_public_key(data_dir: Path, given: Path | None) -> tuple[bytes, str]:
-    """The trust's key if given; otherwise a demo pair whose private half is written beside
-    (never inside) the data folder, so `rpr recover` can be tried on the demo."""
-    if given is not None:
-        public_pem, _ = read_recovery_public_key(given)
-        return public_pem, f"the recovery key in {given}"
-    private_pem, public_pem = generate_recovery_key_pair()
-    private_path = data_dir.parent / f"{data_dir.name}-recovery-key.pem"
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
-    write_file_atomically(private_path, private_pem, overwrite=True)
-    return public_pem, f"a demo recovery key written to {private_path} (demo only)"
+def demo_recovery_key_path(data_dir: Path) -> Path:
+    """Where the demo's recovery private key is written: beside the data folder, never in it."""
+    return data_dir.parent / f"{data_dir.name}-recovery-key.pem"
 
 
 def save_steps(tx: WriteTransaction, steps: Iterable[tuple[Record, str | None]]) -> None:
@@ -47,28 +44,31 @@ def save_steps(tx: WriteTransaction, steps: Iterable[tuple[Record, str | None]])
 
 def build_demo_store(data_dir: Path, recovery_public_key_file: Path | None) -> int:
     """Build the demo ward in ``data_dir`` and print the demo accounts' passwords once."""
-    if StoreFiles(data_dir).exists():
+    contents = inspect_folder(data_dir)
+    if contents.is_complete:
         raise UserFacingError(
             f"A store already exists in {data_dir}; "
             "`make demo-reset` throws the demo away and builds a new one."
         )
+    contents.require_empty_for_setup()
     started = time.perf_counter()
-    public_pem, recovery_note = _recovery_public_key(data_dir, recovery_public_key_file)
+    if recovery_public_key_file is not None:
+        public_pem, _ = read_recovery_public_key(recovery_public_key_file)
+        private_pem = None
+    else:
+        private_pem, public_pem = generate_recovery_key_pair()
     demo = build_demo_ward(utc_now())
     passwords = {account.username: generate_password() for account in demo.accounts}
+    make_private_folder(data_dir.parent)
     with Store.create(
         data_dir,
         username=DEMO_ADMIN,
         password=passwords[DEMO_ADMIN],
         recovery_public_key_pem=public_pem,
         demo=True,
+        more_users={name: pw for name, pw in passwords.items() if name != DEMO_ADMIN},
+        populate=lambda tx: save_steps(tx, demo.steps),
     ) as store:
-        for account in demo.accounts:
-            if account.username != DEMO_ADMIN:
-                store.add_user(account.username, passwords[account.username])
-        # Building the demo is one action: all of it is saved, or none.
-        with store.write() as tx:
-            save_steps(tx, demo.steps)
         facts = store.status()
     print(
         f"Demo ward '{demo.ward.name}' built in {data_dir} ({time.perf_counter() - started:.1f} s)."
@@ -77,9 +77,29 @@ def build_demo_store(data_dir: Path, recovery_public_key_file: Path | None) -> i
         f"  {sum(facts.records_by_kind.values())} records, {facts.revisions} revisions; "
         f"{facts.drafts} drafts, {facts.awaiting_sign_off} awaiting sign-off."
     )
-    print(f"  Recovery: {recovery_note}, {public_key_fingerprint(public_pem)}.")
+    print(
+        f"  Recovery: {_recovery_note(data_dir, private_pem, recovery_public_key_file)}, "
+        f"{public_key_fingerprint(public_pem)}."
+    )
     print("Demo accounts (fictitious ward; these passwords are shown only now):")
     for account in demo.accounts:
         role = account.access_role.label
         print(f"  {account.username:<14} {role:<36} {passwords[account.username]}")
     return 0
+
+
+def _recovery_note(data_dir: Path, private_pem: bytes | None, given: Path | None) -> str:
+    """Write the demo's recovery private key beside the folder (demo only: a real trust's key
+    never sits on a ward PC) and say where; or name the trust's key that was given."""
+    if private_pem is None:
+        return f"the recovery key in {given}"
+    path = demo_recovery_key_path(data_dir)
+    try:
+        write_file_atomically(path, private_pem, overwrite=True)
+    except OSError as exc:
+        print(
+            f"rpr: warning: the demo recovery key could not be written ({exc.strerror}).",
+            file=sys.stderr,
+        )
+        return "a demo recovery key that could not be saved"
+    return f"a demo recovery key written to {path} (demo only)"

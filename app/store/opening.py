@@ -242,7 +242,7 @@ def open_unlocked(
         action.value,
         "whole-file" if checked.whole_file_checked else "background",
     )
-    background = None
+    background: BackgroundIntegrityCheck | None = None
     if not checked.whole_file_checked:
         background = BackgroundIntegrityCheck(engine)
         background.start()

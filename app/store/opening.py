@@ -204,8 +204,8 @@ def open_unlocked(
             checking.dispose()
             raise
     if not writable:
-        background = BackgroundIntegrityCheck(checking)
-        background.start()
+        read_only_check = BackgroundIntegrityCheck(checking)
+        read_only_check.start()
         log.info("store %s opened read-only by %s", slots.store_id, actor)
         return OpenedStore(
             files=files,
@@ -217,7 +217,7 @@ def open_unlocked(
             opened_at=opened_at,
             open_action=None,
             integrity=None,
-            background=background,
+            background=read_only_check,
         )
     checking.dispose()
     _settle_rotation(slots, keys, key)

@@ -12,6 +12,7 @@ the type and stack without the message, and exits 70.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ from app.store.layout import StoreFiles
 EXIT_USER_ERROR = 2
 EXIT_CANCELLED = 130
 EXIT_SOFTWARE = 70
+EXIT_BROKEN_PIPE = 141
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -101,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Cancelled:
         print("rpr: cancelled; nothing was changed.", file=sys.stderr)
         return EXIT_CANCELLED
+    except BrokenPipeError:
+        # The output was piped into a program that stopped reading (``| head``): not a fault.
+        # Point stdout at nothing so the interpreter's final flush does not complain.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # noqa: BLE001 - the one boundary that must catch everything
         log_unexpected(exc)
         written = log_file_written()

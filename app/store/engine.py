@@ -76,15 +76,15 @@ def _configure(
                 cursor.execute(f"PRAGMA {setting}")
         if access is not Access.READ_WRITE:
             cursor.execute("PRAGMA query_only = ON")
-        if prove_key:
-            # The first real read proves the key: a wrong one fails here, before anything is
-            # written.
-            cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA temp_store = MEMORY")
+        if not prove_key:
+            return  # the settings below read page 1, which may be the damage being checked for
+        # The first real read proves the key: a wrong one fails here, before anything is written.
+        cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if access is Access.READ_WRITE:
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA temp_store = MEMORY")
         cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     finally:
         cursor.close()

@@ -32,7 +32,7 @@ from pydantic import (
 )
 
 from app.models.clock import as_utc
-from app.models.errors import StoreDamaged, UserFacingError, problems_from
+from app.models.errors import DiskFull, StoreDamaged, UserFacingError, problems_from
 from app.store.keyslot_crypto import (
     KEY_BYTES,
     MAC_BYTES,
@@ -421,7 +421,8 @@ def save_document(path: Path, document: KeySlotDocument, *, overwrite: bool) -> 
             f"A key-slot file already exists at {path}; RPR will not overwrite it."
         ) from None
     except OSError as exc:
-        raise UserFacingError(
+        kind = DiskFull if exc.errno in (errno.ENOSPC, errno.EDQUOT) else UserFacingError
+        raise kind(
             f"Could not save the key-slot file {path}: {exc.strerror or 'the write failed'}. "
             "The previous version is unchanged."
         ) from None

@@ -34,7 +34,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from app.models.clock import utc_now
-from app.models.errors import Locked, StoreDamaged, StoreReadOnly, UserFacingError
+from app.models.errors import DiskFull, Locked, StoreDamaged, StoreReadOnly, UserFacingError
 from app.store import migrate
 from app.store.audit import AuditAction, append_event, identity_detail
 from app.store.engine import Access, checkpoint, key_opens, make_engine
@@ -364,6 +364,12 @@ def create_store(data_dir: Path, new: NewStore) -> OpenedStore:
             key = data_key if new.encrypted else None
             _build_database(files, key, store_id=setup_slots.store_id, accounts=accounts, new=new)
             setup.finish()
+    except DiskFull:
+        setup.undo()
+        raise DiskFull(
+            f"The disk is full, so the store could not be set up in {data_dir}; nothing was "
+            "left behind. Free some space on the disk, then run set-up again."
+        ) from None
     except BaseException:
         setup.undo()
         raise

@@ -448,8 +448,12 @@ class Store:
         access = Access.READ_ONLY if self.read_only else Access.INSPECT
         report = verify_files(self.files, self._slots, self._data_key, access)
         if report.ok and not self.read_only:
-            self.record_event(AuditAction.VERIFIED, detail="intact")
-            report = replace(report, recorded=True)
+            try:
+                self.record_event(AuditAction.VERIFIED, detail="intact")
+            except UserFacingError:  # a full disk or a held lock: the report still stands
+                log.warning("the check of store %s could not be recorded", self.store_id)
+            else:
+                report = replace(report, recorded=True)
         return report
 
     def key_slot_problems(self) -> tuple[str, ...]:

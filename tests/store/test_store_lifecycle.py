@@ -76,7 +76,7 @@ def test_a_set_up_that_fails_midway_leaves_no_store_and_can_be_run_again(
 
     with monkeypatch.context() as patch:
         patch.setattr(migrate, "upgrade", failing_upgrade)
-        with pytest.raises(DiskFull, match="disk holding the store is full"):
+        with pytest.raises(DiskFull, match="the store could not be set up"):
             _create(data_dir, recovery_keys[1])
     # Set-up removed exactly what it made: not even the folder is left.
     assert not data_dir.exists()

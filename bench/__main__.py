@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import experiments, report, run_board, run_open, run_save
+from bench import experiments, report, run_board, run_open, run_rotation, run_save
 from bench.common import copy_store, environment, table, text_table
 from bench.dataset import QUICK_SCALE, RESULTS, BuiltStores, build_or_load
 
@@ -72,6 +72,10 @@ def run_all(
             found["cache"] = experiments.cache(built, SCRATCH, quick=quick, log=_log)
         _log("save …")
         results["save"] = run_save.run(built, SCRATCH, saves=counts["saves"], log=_log)
+        _log("remove an account …")
+        results["rotation"] = run_rotation.run(
+            built, SCRATCH, runs=counts["rotation_runs"], log=_log
+        )
         if tried:
             # The incidents just saved would show on the board: start again from fresh copies.
             _fresh_copies(built)
@@ -100,9 +104,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     counts = (
-        {"open_runs": 2, "unclean_runs": 2, "warm_runs": 10, "cold_runs": 2, "saves": 200}
+        {
+            "open_runs": 2,
+            "unclean_runs": 2,
+            "warm_runs": 10,
+            "cold_runs": 2,
+            "saves": 200,
+            "rotation_runs": 1,
+        }
         if args.quick
-        else {"open_runs": 7, "unclean_runs": 5, "warm_runs": 50, "cold_runs": 8, "saves": 300}
+        else {
+            "open_runs": 7,
+            "unclean_runs": 5,
+            "warm_runs": 50,
+            "cold_runs": 8,
+            "saves": 300,
+            "rotation_runs": 3,
+        }
     )
     env = environment()
     env["load average at start (1/5/15 min)"] = _load()
@@ -112,7 +130,12 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"dataset: cached in {built.root} ({built.records:,} records)")
     results = run_all(built, quick=args.quick, counts=counts, tried=not args.no_experiments)
     env["load average at end (1/5/15 min)"] = _load()
-    rows = [*results["save"]["rows"], *results["board"]["rows"], *results["open"]["rows"]]
+    rows = [
+        *results["save"]["rows"],
+        *results["board"]["rows"],
+        *results["open"]["rows"],
+        *results["rotation"]["rows"],
+    ]
     elapsed = time.perf_counter() - started
     _log("")
     _log(text_table(table(rows)))

@@ -196,7 +196,9 @@ _FORMATS: tuple[tuple[str, str, tuple[str, ...], int], ...] = (
 
 
 def _key(built: BuiltStores) -> bytes:
-    return KeySlotFile.load(built.encrypted_dir / "keyslots.json").unlock(USERNAME, PASSWORD)
+    return (
+        KeySlotFile.load(built.encrypted_dir / "keyslots.json").unlock(USERNAME, PASSWORD).current
+    )
 
 
 def _export(
@@ -375,8 +377,12 @@ def integrity(built: BuiltStores, scratch: Path, *, quick: bool, log: Any = prin
     key = _key(built)
     runs = 1 if quick else 3
     connect: dict[str, Callable[[], Any]] = {
-        "encrypted": lambda: engine_module._connect(scratch / "encrypted" / "rpr.db", key),
-        "plain": lambda: engine_module._connect(scratch / "plain" / "rpr.db", None),
+        "encrypted": lambda: engine_module._connect(
+            scratch / "encrypted" / "rpr.db", key, engine_module.Access.READ_WRITE
+        ),
+        "plain": lambda: engine_module._connect(
+            scratch / "plain" / "rpr.db", None, engine_module.Access.READ_WRITE
+        ),
     }
     results = []
     for tag, label, sql in INTEGRITY_CHECKS:

@@ -4,17 +4,20 @@ unclean shutdown.
 
 The encrypted figure is ``Store.open(data_dir, user, password)`` exactly as the client calls
 it. The plain baseline is the same open path on the plain file minus key derivation: load the
-key slots, then ``Store._open_unlocked`` with the engine built without a key (the only way to
+key slots, then ``opening.open_unlocked`` with the engines built without a key (the only way to
 open a plain store, which production code refuses to do).
 
 - **Clean shutdown** (every day): open checks ``store_meta`` (``PRAGMA quick_check(store_meta)``)
-  and starts the whole-file check on its own thread and connection. The breakdown wraps, for
-  the duration of the benchmark only, the functions ``Store.open`` calls: ``KeySlotFile.unlock``
-  (Argon2id + AES-GCM unwrap), ``checked_read_only`` (the open-time integrity check, in its read
-  transaction) and ``migrate.upgrade`` (the migration check); "rest" is everything else (reading
-  the key slots, connecting and keying, the audit event and its commit with an fsync, reading
-  the identity, starting the background thread). Right after each open the first board is
-  loaded — while the background check runs on the other core — and then
+  on a connection that cannot write, and starts the whole-file check on its own thread and
+  connection. The breakdown wraps, for the duration of the benchmark only, the functions
+  ``Store.open`` calls: ``KeySlotFile.unlock`` (Argon2id, the private key's AES-GCM unwrap and
+  the HPKE-sealed data key), ``integrity_problems`` as called by ``app.store.opening`` (the
+  open-time integrity check) and ``migrate.current_revision`` (the migration check); "rest" is
+  everything else (reading the folder and the key slots, which key opens the file, connecting
+  and keying the checking and the working connections, reading the identity, starting the
+  background thread). The open itself is audited later, with the first save or on closing.
+  Right after each open the first board is loaded — while the background check runs on the
+  other core — and then
   ``store.integrity(wait=True)`` is awaited: the time from ``Store.open`` returning to the
   check's result is the background check's duration.
 - **Unclean shutdown** (a crash or power cut): a copy of the store folder taken while a store
@@ -38,13 +41,12 @@ from typing import Any
 
 from app.models.patient import Patient
 from app.models.ward_board import build_ward_board
-from app.store import migrate
-from app.store import store as store_module
+from app.store import migrate, opening
 from app.store.audit import AuditAction
 from app.store.board import load_ward_board_inputs
-from app.store.engine import make_engine
-from app.store.integrity import BackgroundIntegrityCheck, checked_read_only, wal_left_behind
-from app.store.keyslots import KeySlotFile
+from app.store.engine import Access, make_engine
+from app.store.integrity import BackgroundIntegrityCheck
+from app.store.keyslots import KeySlotFile, UnlockedKeys
 from app.store.layout import StoreFiles
 from app.store.store import Store
 from bench.common import Row, Series, copy_store, now_ns, patched, timed
@@ -57,12 +59,19 @@ SIDES = ("encrypted", "plain")
 UNCLEAN_SAVES = 5
 
 
+def _plain_engine(path: Path, key: bytes | None, access: Access = Access.READ_WRITE) -> Any:
+    return make_engine(path, None, access)
+
+
 def open_plain(data_dir: Path, actor: str = USERNAME) -> Store:
     """The benchmark's baseline: ``Store.open``'s path on a plain file, minus the key."""
-    files = StoreFiles(data_dir)
-    slots = KeySlotFile.load(files.keyslots)
-    with patched(store_module, "make_engine", lambda path, key: make_engine(path, None)):
-        return Store._open_unlocked(files, slots, b"\0" * 32, actor, AuditAction.STORE_OPENED)
+    files, slots = opening.load_slots(data_dir)
+    keys = UnlockedKeys(actor, b"\0" * 32, None)  # a plain file: any key "opens" it
+    with (
+        patched(opening, "make_engine", _plain_engine),
+        patched(opening, "key_opens", lambda *_: True),
+    ):
+        return Store(opening.open_unlocked(files, slots, keys, actor, AuditAction.STORE_OPENED))
 
 
 def open_encrypted(data_dir: Path) -> Store:
@@ -89,14 +98,18 @@ def open_settled(side: str, data_dir: Path) -> Store:
 def _instrumented(phases: dict[str, float]) -> list[Any]:
     return [
         patched(KeySlotFile, "unlock", timed(phases, "key derivation", KeySlotFile.unlock)),
-        # Only _open_unlocked calls it through this module (the background thread calls the
-        # one in app.store.integrity), so this is the open-time check alone.
+        # Only the open calls it through this module (the background thread calls the one in
+        # app.store.integrity), so this is the open-time check alone.
         patched(
-            store_module,
-            "checked_read_only",
-            timed(phases, "integrity check", checked_read_only),
+            opening,
+            "integrity_problems",
+            timed(phases, "integrity check", opening.integrity_problems),
         ),
-        patched(migrate, "upgrade", timed(phases, "migration check", migrate.upgrade)),
+        patched(
+            migrate,
+            "current_revision",
+            timed(phases, "migration check", migrate.current_revision),
+        ),
     ]
 
 
@@ -183,7 +196,7 @@ def make_unclean(
     finally:
         store.close()
         shutil.rmtree(work, ignore_errors=True)
-    if not wal_left_behind(StoreFiles(target).db):
+    if not StoreFiles(target).wal_has_content():
         raise AssertionError(f"{target}: no WAL was left behind; the copy is not unclean")
 
 

@@ -27,7 +27,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, text
@@ -42,14 +41,6 @@ T = TypeVar("T")
 
 #: Checked synchronously on every open: small, and read by every open anyway.
 OPEN_CHECK_TABLES = ("store_meta",)
-
-
-def wal_left_behind(db: Path) -> bool:
-    """True when the last session did not close cleanly: SQLite removes the ``-wal`` file
-    when the last connection closes, so a non-empty one means a crash or power cut (or
-    another process that has the store open right now)."""
-    wal = db.with_name(db.name + "-wal")
-    return wal.exists() and wal.stat().st_size > 0
 
 
 _PAGE_FAILURE = re.compile(r"HMAC verification failed for page (\d+)")

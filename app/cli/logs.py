@@ -40,6 +40,20 @@ class _PrivateRotatingFileHandler(RotatingFileHandler):
         """Remember that the log could not be written; show nothing."""
         self.failed = True
 
+    def flush(self) -> None:
+        """Flush, or remember that it could not be done (lines still buffered are lost)."""
+        try:
+            super().flush()
+        except OSError:
+            self.failed = True
+
+    def close(self) -> None:
+        """Close, even when the last lines cannot be written."""
+        try:
+            super().close()
+        except OSError:
+            self.failed = True
+
 
 def log_file_written() -> Path | None:
     """The log file the project's records went to, if every one of them could be written."""

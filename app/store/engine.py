@@ -160,13 +160,21 @@ class KeyDoesNotOpen(StoreDamaged):
 
 
 def key_opens(path: Path, key: bytes, access: Access) -> bool:
-    """Whether ``key`` decrypts the store file at ``path`` (one read of its first page; under
-    ``INSPECT`` or ``READ_ONLY`` nothing is written). Other failures are raised."""
+    """Whether ``key`` decrypts the store file at ``path``: one read of its first page only
+    (the header), so damage elsewhere — even in the schema — is left to the checks that name
+    it. Under ``INSPECT`` or ``READ_ONLY`` nothing is written. Other failures are raised."""
+    connection = _connect(path, key, access, prove_key=False)
     try:
-        connection = _connect(path, key, access)
-    except KeyDoesNotOpen:
-        return False
-    connection.close()
+        connection.execute("PRAGMA user_version").fetchone()
+    except sqlcipher3.dbapi2.Error as exc:
+        if getattr(exc, "sqlite_errorname", None) == "SQLITE_NOTADB":
+            return False
+        translated = sqlite_failure(exc)
+        if translated is None:
+            raise
+        raise translated from None
+    finally:
+        connection.close()
     return True
 
 

@@ -32,6 +32,7 @@ from app.models.errors import (
 # SQLite's primary result codes (https://sqlite.org/rescode.html).
 _PERM, _BUSY, _LOCKED, _NOMEM, _READONLY = 3, 5, 6, 7, 8
 _IOERR, _CORRUPT, _FULL, _CANTOPEN, _PROTOCOL, _NOTADB = 10, 11, 13, 14, 15, 26
+_IOERR_SHMSIZE = _IOERR | (19 << 8)
 
 DAMAGED = (
     "The store file is damaged: part of it fails its authentication check. Nothing was "
@@ -83,6 +84,8 @@ def sqlite_failure(exc: BaseException | None) -> UserFacingError | None:
     code = getattr(exc, "sqlite_errorcode", None)
     if not isinstance(code, int):
         return None
+    if code == _IOERR_SHMSIZE:  # growing the shared-memory file: the disk is full
+        return DiskFull(FULL)
     make = _BY_CODE.get(code & 0xFF)
     return make() if make else None
 

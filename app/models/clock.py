@@ -24,10 +24,14 @@ def utc_now() -> datetime:
 
 
 def as_utc(value: datetime) -> datetime:
-    """``value`` converted to UTC. Raises ``ValueError`` for a naive datetime."""
+    """``value`` converted to UTC. Raises ``ValueError`` for a naive datetime, and for one
+    whose UTC form falls outside the calendar (year 1 east of Greenwich, year 9999 west)."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("must include a time zone")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is outside the dates the calendar can hold") from None
 
 
 def to_local(value: datetime) -> datetime:

@@ -265,6 +265,10 @@ class KeySlotDocument(_Record):
             or any(not slot.legacy for slot in self.slots)
         ):
             raise ValueError("format: format 1 holds only format 1 slots")
+        if self.format == 2 and self.recovery.mac is None:
+            # Only a format 1 file may hold a recovery slot without its MAC: one stripped from
+            # a format 2 file would otherwise be signed, unchecked, at the next sign-in.
+            raise ValueError("mac: the recovery slot of a format 2 file must have its MAC")
         return self
 
     def slot_for(self, username: str) -> PasswordSlot | None:

@@ -185,7 +185,10 @@ class BackgroundIntegrityCheck:
             self._done.set()
 
     def wait(self, timeout: float | None = None) -> IntegrityResult | None:
-        """Wait for the check to finish (or ``timeout`` seconds); return its result."""
+        """Wait for the check to finish (or ``timeout`` seconds); return its result (None for
+        a check that was never started)."""
+        if self._thread.ident is None:
+            return None
         self._done.wait(timeout)
         return self.result
 

@@ -37,14 +37,11 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from uuid import uuid4
 
-from app.models.clock import utc_now
 from app.models.errors import Locked, UserFacingError
 from app.store.keyslot_crypto import (
-    ARGON2ID_VERSION,
     KEY_BYTES,
     KdfParams,
     PasswordWrap,
@@ -56,37 +53,38 @@ from app.store.keyslot_crypto import (
     kdf_policy,
     key_check_value,
     load_recovery_private_key,
-    load_recovery_public_key,
-    mac_matches,
-    new_user_key_pair,
     open_sealed_key,
     password_slot_aad,
     public_key_fingerprint,
     recovery_slot_label,
     require_strong_enough,
-    seal_data_key,
     sealed_key_info,
-    slot_mac,
     unwrap_with_password,
     unwrap_with_recovery_key,
-    wrap_with_password,
-    wrap_with_recovery_key,
 )
 from app.store.keyslot_format import (
     KEYSLOT_FILE_NAME,
-    USERNAME_RE,
-    KdfRecord,
     KeySlotDocument,
     KeySlotFileMissing,
     PasswordSlot,
     RecoverySlot,
     Rotation,
-    SealedKey,
     canonical_uuid,
     damaged,
     read_document,
     save_document,
     write_file_atomically,
+)
+from app.store.keyslot_slots import (
+    NO_ACCOUNT,
+    UnlockedKeys,
+    folded,
+    new_rotation,
+    normalise_username,
+    password_slot,
+    recovery_slot,
+    signed_recovery,
+    slot_problems,
 )
 from app.store.passwords import check_new_password
 
@@ -105,91 +103,6 @@ __all__ = [
     "public_key_fingerprint",
     "write_file_atomically",
 ]
-
-#: The one answer to a username with no slot here: it never repeats what was typed (it may be
-#: a password typed into the wrong box).
-NO_ACCOUNT = "There is no account with that username on this PC."
-_MAC_PLACEHOLDER = bytes(32)
-
-
-def normalise_username(username: str) -> str:
-    """``username`` trimmed and in lower case; :class:`UserFacingError` if it cannot be one.
-
-    The message does not repeat what was typed: it may be a password in the wrong box.
-    """
-    name = username.strip().lower()
-    if not USERNAME_RE.fullmatch(name):
-        raise UserFacingError(
-            "A username starts with a letter or digit and uses only letters, digits and "
-            ". _ - @ (at most 128 characters)."
-        )
-    return name
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class UnlockedKeys:
-    """What a successful unlock yields: the data key the file holds now and, while a change
-    of key is in progress, the next key (for an account that keeps its slot, and for the
-    recovery key). Which of them opens the store depends on how far the change got."""
-
-    username: str | None  #: None when opened with the recovery key
-    current: bytes
-    following: bytes | None
-
-    def candidates(self) -> tuple[bytes, ...]:
-        """The keys to try on the store, the next one first."""
-        return (self.current,) if self.following is None else (self.following, self.current)
-
-    def __repr__(self) -> str:
-        return f"UnlockedKeys(username={self.username!r}, …)"
-
-
-def _signed_slot(slot: PasswordSlot, data_key: bytes, store_id: str) -> PasswordSlot:
-    mac = slot_mac(data_key, store_id, *slot.mac_fields())
-    return slot.model_copy(update={"mac": mac})
-
-
-def _signed_recovery(slot: RecoverySlot, data_key: bytes, store_id: str) -> RecoverySlot:
-    mac = slot_mac(data_key, store_id, *slot.mac_fields())
-    return slot.model_copy(update={"mac": mac})
-
-
-def _recovery_slot(data_key: bytes, public_pem: bytes, store_id: str) -> RecoverySlot:
-    key = load_recovery_public_key(public_pem)
-    slot = RecoverySlot(
-        type="rsa-oaep-sha256",
-        fingerprint=fingerprint_of(key),
-        public_key=public_pem.decode("ascii").strip() + "\n",
-        ciphertext=wrap_with_recovery_key(data_key, key, recovery_slot_label(store_id)),
-        created_at=utc_now(),
-    )
-    return _signed_recovery(slot, data_key, store_id)
-
-
-def _password_slot(
-    data_key: bytes, store_id: str, username: str, password: str, kdf: KdfParams
-) -> PasswordSlot:
-    private, public = new_user_key_pair()
-    wrapped = wrap_with_password(private, password, password_slot_aad(store_id, username), kdf)
-    slot = PasswordSlot(
-        type="password",
-        username=username,
-        kdf=KdfRecord(
-            alg="argon2id",
-            version=ARGON2ID_VERSION,
-            t=kdf.time_cost,
-            m=kdf.memory_kib,
-            p=kdf.parallelism,
-            salt=wrapped.salt,
-        ),
-        nonce=wrapped.nonce,
-        private_key=wrapped.ciphertext,
-        public_key=public,
-        data_key=seal_data_key(data_key, public, sealed_key_info(store_id, username)),
-        mac=_MAC_PLACEHOLDER,
-        created_at=utc_now(),
-    )
-    return _signed_slot(slot, data_key, store_id)
 
 
 class KeySlotFile:
@@ -224,7 +137,7 @@ class KeySlotFile:
             store_id=store_id,
             key_check=key_check_value(data_key, store_id),
             slots=(),
-            recovery=_recovery_slot(data_key, recovery_public_key_pem, store_id),
+            recovery=recovery_slot(data_key, recovery_public_key_pem, store_id),
         )
         save_document(path, document, overwrite=False)
         _log.info("Created key-slot file %s for store %s", path, store_id)
@@ -375,13 +288,13 @@ class KeySlotFile:
             return False
         self._require_own_key(keys.current)
         params = default if stale else slot.kdf.params
-        new_slot = _password_slot(keys.current, self.store_id, slot.username, password, params)
+        new_slot = password_slot(keys.current, self.store_id, slot.username, password, params)
 
         def update(document: KeySlotDocument) -> KeySlotDocument:
             if stale:
                 document = document.with_slot(new_slot)
             if document.recovery.mac is None:
-                signed = _signed_recovery(document.recovery, keys.current, self.store_id)
+                signed = signed_recovery(document.recovery, keys.current, self.store_id)
                 document = document.model_copy(update={"recovery": signed})
             return document
 
@@ -393,7 +306,7 @@ class KeySlotFile:
         """Seal the data key to a new trust recovery key (replacing the old slot) and save."""
         self._require_own_key(data_key)
         self._refuse_during_rotation()
-        recovery = _recovery_slot(data_key, new_public_key_pem, self.store_id)
+        recovery = recovery_slot(data_key, new_public_key_pem, self.store_id)
         self._change(lambda document: document.model_copy(update={"recovery": recovery}))
         _log.info("Recovery key of %s is now %s", self._path, recovery.fingerprint)
 
@@ -422,29 +335,7 @@ class KeySlotFile:
                 "once (or has their password reset), then remove the account again."
             )
         recovery = self._recovery_with_public_key(data_key, recovery_public_key_pem)
-        assert recovery.public_key is not None  # noqa: S101 - ensured just above
-        next_key = generate_data_key()
-        sealed = tuple(
-            SealedKey(
-                username=slot.username,
-                data_key=seal_data_key(
-                    next_key, slot.public_key, sealed_key_info(self.store_id, slot.username)
-                ),
-            )
-            for slot in self._document.slots
-            if slot.username != name and slot.public_key is not None
-        )
-        rotation = Rotation(
-            key_check=key_check_value(next_key, self.store_id),
-            removes=name,
-            data_keys=sealed,
-            recovery=wrap_with_recovery_key(
-                next_key,
-                load_recovery_public_key(recovery.public_key.encode("ascii")),
-                recovery_slot_label(self.store_id),
-            ),
-            started_at=utc_now(),
-        )
+        rotation, next_key = new_rotation(self._document, recovery, name)
         self._change(
             lambda document: document.model_copy(
                 update={"recovery": recovery, "rotation": rotation}
@@ -464,22 +355,7 @@ class KeySlotFile:
         def fold(document: KeySlotDocument) -> KeySlotDocument:
             if document.rotation != rotation:
                 raise damaged(self._path, "changed while the store's key was being changed")
-            slots = []
-            for slot in document.slots:
-                sealed = rotation.sealed_for(slot.username)
-                if slot.username == rotation.removes or sealed is None:
-                    continue
-                moved = slot.model_copy(update={"data_key": sealed})
-                slots.append(_signed_slot(moved, next_key, self.store_id))
-            recovery = document.recovery.model_copy(update={"ciphertext": rotation.recovery})
-            return document.model_copy(
-                update={
-                    "key_check": rotation.key_check,
-                    "slots": tuple(slots),
-                    "recovery": _signed_recovery(recovery, next_key, self.store_id),
-                    "rotation": None,
-                }
-            )
+            return folded(document, next_key)
 
         self._change(fold)
         _log.info("Key change finished in %s; %s removed", self._path, rotation.removes)
@@ -501,30 +377,9 @@ class KeySlotFile:
         made. Needs no password and no recovery private key."""
         if not self._is_own_key(data_key):
             return [f"{self._path.name}: does not hold this store's key"]
-        found = [
-            f"{self._path.name}: the key slot for {slot.username} is damaged; reset that "
-            "account's password"
-            for slot in self._document.slots
-            if slot.mac is not None
-            and not mac_matches(slot.mac, data_key, self.store_id, *slot.mac_fields())
+        return [
+            f"{self._path.name}: {problem}" for problem in slot_problems(self._document, data_key)
         ]
-        recovery = self._document.recovery
-        intact = recovery.mac is None or mac_matches(
-            recovery.mac, data_key, self.store_id, *recovery.mac_fields()
-        )
-        if intact and recovery.public_key is not None:
-            try:
-                key = load_recovery_public_key(recovery.public_key.encode("ascii"))
-            except (UserFacingError, UnicodeEncodeError):
-                intact = False
-            else:
-                intact = fingerprint_of(key) == recovery.fingerprint
-        if not intact:
-            found.append(
-                f"{self._path.name}: the recovery slot is damaged, so the trust's recovery key "
-                "could not open this store; put the recovery key on it again (trust IT)"
-            )
-        return found
 
     def __repr__(self) -> str:
         return (
@@ -556,7 +411,7 @@ class KeySlotFile:
     def _save_slot(self, data_key: bytes, name: str, password: str, params: KdfParams) -> None:
         self._require_own_key(data_key)
         self._refuse_during_rotation()
-        slot = _password_slot(data_key, self.store_id, name, password, params)
+        slot = password_slot(data_key, self.store_id, name, password, params)
         self._change(lambda document: document.with_slot(slot))
         _log.info("Saved the key slot for %s in %s", name, self._path)
 
@@ -578,7 +433,7 @@ class KeySlotFile:
         with_key = recovery.model_copy(
             update={"public_key": given_pem.decode("ascii").strip() + "\n"}
         )
-        return _signed_recovery(with_key, data_key, self.store_id)
+        return signed_recovery(with_key, data_key, self.store_id)
 
     def _refuse_during_rotation(self) -> None:
         if self._document.rotation is not None:

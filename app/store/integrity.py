@@ -6,7 +6,11 @@ structural check of each b-tree (``PRAGMA quick_check``); on a five-year store t
 a second, because each page must be decrypted and authenticated (docs/benchmarks.md).
 
 A whole-file check is SQLCipher's ``cipher_integrity_check`` (every page's HMAC, free pages
-included: it names each damaged page, even page 1) followed by SQLite's ``quick_check``.
+included: it names each damaged page, even page 1) followed by SQLite's ``quick_check``. The
+per-page check reads the main file only, not the WAL: while the WAL holds saves (an unclean
+shutdown, another program using the store, a change of key not yet copied into the main file)
+only ``quick_check`` runs, which reads every page in use through the WAL and authenticates
+each as it does.
 
 So on open (design.md "the store's integrity is checked on open"), always on a connection that
 cannot write (``Access.INSPECT``), so a check that fails leaves every file as it was:
@@ -128,9 +132,10 @@ class IntegrityResult:
         return not self.problems
 
 
-def whole_file_problems(connection: Connection) -> list[str]:
-    """Every page's HMAC, then the structure of every table (see the module docstring)."""
-    return checked_read_only(connection, partial(integrity_problems, pages=True))
+def whole_file_problems(connection: Connection, *, pages: bool) -> list[str]:
+    """Every page's HMAC (when ``pages``: the WAL holds nothing), then the structure of every
+    table (see the module docstring)."""
+    return checked_read_only(connection, partial(integrity_problems, pages=pages))
 
 
 class BackgroundIntegrityCheck:
@@ -143,8 +148,11 @@ class BackgroundIntegrityCheck:
     all (the file cannot be opened) is reported as a problem: the store is not known intact.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, pages: bool) -> None:
+        """Check the store behind ``engine``; ``pages``: also every page's HMAC (only when
+        the WAL holds nothing when the check is made, see the module docstring)."""
         self._engine = engine
+        self._pages = pages
         self._done = threading.Event()
         self._cancelled = threading.Event()
         self.result: IntegrityResult | None = None
@@ -161,7 +169,7 @@ class BackgroundIntegrityCheck:
             # statement, so cancelling works at any moment, even before the check starts.
             dbapi.set_progress_handler(lambda: int(self._cancelled.is_set()), 10_000)
             try:
-                return whole_file_problems(connection)
+                return whole_file_problems(connection, pages=self._pages)
             finally:
                 dbapi.set_progress_handler(None, 0)
 

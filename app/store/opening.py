@@ -122,9 +122,8 @@ def _check_before_open(
     connection: Connection, slots: KeySlotFile, *, whole_file: bool, writable: bool
 ) -> _Checked:
     """Everything checked before anything may be written (see the module docstring)."""
-    problems = integrity_problems(
-        connection, tables=None if whole_file else OPEN_CHECK_TABLES, pages=whole_file
-    )
+    # An unclean file (whole_file) has saves in its WAL, which the per-page check cannot see.
+    problems = integrity_problems(connection, tables=None if whole_file else OPEN_CHECK_TABLES)
     if problems:
         raise _damaged(problems)
     meta = dict(connection.execute(select(MetaRow.key, MetaRow.value)).all())
@@ -204,7 +203,7 @@ def open_unlocked(
             checking.dispose()
             raise
     if not writable:
-        read_only_check = BackgroundIntegrityCheck(checking)
+        read_only_check = BackgroundIntegrityCheck(checking, pages=not whole_file)
         read_only_check.start()
         log.info("store %s opened read-only by %s", slots.store_id, actor)
         return OpenedStore(
@@ -244,7 +243,7 @@ def open_unlocked(
     )
     background: BackgroundIntegrityCheck | None = None
     if not checked.whole_file_checked:
-        background = BackgroundIntegrityCheck(engine)
+        background = BackgroundIntegrityCheck(engine, pages=not whole_file)
         background.start()
     return OpenedStore(
         files=files,

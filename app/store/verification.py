@@ -81,7 +81,7 @@ def verify_files(files: StoreFiles, slots: KeySlotFile, key: bytes, access: Acce
     engine = make_engine(files.db, key, access, prove_key=False)
     try:
         with store_failures(), engine.connect() as connection:
-            problems = whole_file_problems(connection)
+            problems = whole_file_problems(connection, pages=not files.wal_has_content())
         revisions = audit_events = 0
         schema: str | None = None
         try:

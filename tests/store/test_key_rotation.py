@@ -11,6 +11,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 from sqlalchemy import select
 
 from app.models.errors import Locked, StoreDamaged, UserFacingError
@@ -128,6 +129,30 @@ def test_a_crash_after_the_store_is_re_encrypted_finishes_the_removal(
     assert KeySlotFile.load(data_dir / "keyslots.json").rotation is None
     with Store.open_with_recovery(data_dir, recovery_keys[0], None) as recovered:
         assert len(_notes(recovered)) == 20
+
+
+def test_a_crash_before_the_re_encrypted_pages_reach_the_main_file_loses_nothing(
+    store: Store, data_dir: Path, tmp_path: Path
+) -> None:
+    _with_a_leaver(store)
+    store.close()
+    slots = KeySlotFile.load(data_dir / "keyslots.json")
+    key = slots.unlock("test.nurse", PASSWORD).current
+    next_key = slots.begin_rotation(key, LEAVER)
+    connection = sqlcipher3.connect(str(data_dir / "rpr.db"), isolation_level=None)
+    connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    connection.execute(f"PRAGMA rekey = \"x'{next_key.hex()}'\"")
+    # The power goes now: every page under the next key is in the WAL, none in the main file.
+    crashed = tmp_path / "as-the-disk-was"
+    shutil.copytree(data_dir, crashed)
+    connection.close()
+    assert (crashed / "rpr.db-wal").stat().st_size > 0
+
+    with Store.open(crashed, "test.nurse", PASSWORD) as reopened:
+        assert reopened.users() == ("test.nurse",)
+        assert len(_notes(reopened)) == 20
+        report = reopened.verify()
+        assert report.ok, report.problems
 
 
 def test_a_removal_is_refused_while_another_account_has_an_old_format_slot(

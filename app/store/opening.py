@@ -203,26 +203,22 @@ def open_unlocked(
             checking.dispose()
             raise
     if not writable:
-        read_only_check = BackgroundIntegrityCheck(checking, pages=not whole_file)
-        read_only_check.start()
         log.info("store %s opened read-only by %s", slots.store_id, actor)
-        return OpenedStore(
-            files=files,
-            slots=slots,
-            data_key=key,
-            engine=checking,
+        return _opened(
+            files,
+            slots,
+            key,
+            checking,
             actor=actor,
-            read_only=True,
             opened_at=opened_at,
-            open_action=None,
-            integrity=None,
-            background=read_only_check,
+            action=None,
+            checked=checked,
         )
     checking.dispose()
     _settle_rotation(slots, keys, key)
     if password is not None:
         try:
-            slots.upgrade(keys, password)
+            slots.upgrade(UnlockedKeys(keys.username, key, None), password)
         except UserFacingError:
             log.warning("the key slot of %s could not be brought up to date yet", actor)
     engine = make_engine(files.db, key)
@@ -241,9 +237,29 @@ def open_unlocked(
         action.value,
         "whole-file" if checked.whole_file_checked else "background",
     )
+    return _opened(
+        files, slots, key, engine, actor=actor, opened_at=opened_at, action=action, checked=checked
+    )
+
+
+def _opened(
+    files: StoreFiles,
+    slots: KeySlotFile,
+    key: bytes,
+    engine: Engine,
+    *,
+    actor: str,
+    opened_at: datetime,
+    action: AuditAction | None,
+    checked: _Checked,
+) -> OpenedStore:
+    """The open store; its whole-file check starts now unless it was made before opening
+    (then the WAL held saves, or a migration needed it). ``action`` None: read-only, nothing
+    will be recorded."""
     background: BackgroundIntegrityCheck | None = None
     if not checked.whole_file_checked:
-        background = BackgroundIntegrityCheck(engine, pages=not whole_file)
+        # Not checked before opening: the WAL held nothing, so every page can be checked.
+        background = BackgroundIntegrityCheck(engine, pages=True)
         background.start()
     return OpenedStore(
         files=files,
@@ -251,7 +267,7 @@ def open_unlocked(
         data_key=key,
         engine=engine,
         actor=actor,
-        read_only=False,
+        read_only=action is None,
         opened_at=opened_at,
         open_action=action,
         integrity=IntegrityResult(()) if checked.whole_file_checked else None,

@@ -4,8 +4,10 @@ crash."""
 
 import multiprocessing
 import multiprocessing.context
+import os
 import random
 import shutil
+import time
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -24,6 +26,7 @@ from tests.store.sample_records import StoreTestNote, note
 
 T0 = datetime(2026, 11, 1, 3, 0, tzinfo=UTC)
 LEAVER, LEAVER_PW = "agency.nurse", "agency nurse passphrase"
+SOAK_REMOVALS = 300
 
 
 def _with_a_leaver(store: Store) -> None:
@@ -189,9 +192,18 @@ def _context() -> multiprocessing.context.ForkServerContext:
     return context
 
 
-def test_a_removal_killed_at_any_moment_leaves_a_store_that_opens(
-    store: Store, data_dir: Path, tmp_path: Path, recovery_keys: tuple[bytes, bytes]
-) -> None:
+def _kill_removals(
+    store: Store,
+    data_dir: Path,
+    tmp_path: Path,
+    recovery_keys: tuple[bytes, bytes],
+    *,
+    rounds: int,
+    seed: int,
+) -> dict[str, float]:
+    """Kill a process removing the leaver's account at a random moment, ``rounds`` times on
+    fresh copies; after each kill the store must open for everyone it should, hold every
+    record, verify, and have settled the key change one way or the other."""
     _with_a_leaver(store)
     with store.write() as tx:  # a larger file, so the re-encryption takes a moment
         for i in range(400):
@@ -199,10 +211,11 @@ def test_a_removal_killed_at_any_moment_leaves_a_store_that_opens(
     store.close()
     pristine = tmp_path / "pristine"
     shutil.copytree(data_dir, pristine)
-    rng = random.Random(20261201)
+    rng = random.Random(seed)
     outcomes = {"kept": 0, "removed": 0}
     context = _context()
-    for _ in range(20):
+    started = time.perf_counter()
+    for _ in range(rounds):
         shutil.rmtree(data_dir)
         shutil.copytree(pristine, data_dir)
         parent_end, child_end = context.Pipe(duplex=False)
@@ -231,6 +244,25 @@ def test_a_removal_killed_at_any_moment_leaves_a_store_that_opens(
                 Store.open(data_dir, LEAVER, LEAVER_PW)
         with Store.open_with_recovery(data_dir, recovery_keys[0], None) as recovered:
             assert len(_notes(recovered)) == 420
-    print(f"\nkilled during a removal: {outcomes}")
-    assert outcomes["kept"], outcomes  # killed before the re-encryption committed
-    assert outcomes["removed"], outcomes  # and after
+    return {**outcomes, "kills": rounds, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def test_a_removal_killed_at_any_moment_leaves_a_store_that_opens(
+    store: Store, data_dir: Path, tmp_path: Path, recovery_keys: tuple[bytes, bytes]
+) -> None:
+    figures = _kill_removals(store, data_dir, tmp_path, recovery_keys, rounds=20, seed=20261201)
+    print(f"\nkilled during a removal: {figures}")
+    assert figures["kept"], figures  # killed before the re-encryption committed
+    assert figures["removed"], figures  # and after
+
+
+@pytest.mark.soak
+@pytest.mark.timeout(3 * 3600)
+def test_soak_removals_killed(
+    store: Store, data_dir: Path, tmp_path: Path, recovery_keys: tuple[bytes, bytes]
+) -> None:
+    rounds = int(os.environ.get("RPR_SOAK_REMOVALS", SOAK_REMOVALS))
+    figures = _kill_removals(store, data_dir, tmp_path, recovery_keys, rounds=rounds, seed=7)
+    print(f"\nSOAK removals killed: {figures}")
+    assert figures["kept"], figures
+    assert figures["removed"], figures

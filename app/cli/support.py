@@ -74,7 +74,10 @@ def verify(data_dir: Path, username: str) -> int:
     if report.ok:
         print("The store is intact.")
         if not report.recorded:
-            print("(This copy cannot be written here, so the check was not recorded.)")
+            print(
+                "(The check was not recorded in the audit log: the store cannot be written "
+                "here — a read-only copy, a full disk or a busy store.)"
+            )
         return 0
     print(f"{len(report.problems)} problem(s) found (nothing was written to the store):")
     for problem in report.problems:

@@ -199,6 +199,10 @@ def rekey(engine: Engine, path: Path, old_key: bytes, new_key: bytes) -> None:
     connection = _connect(path, old_key, Access.READ_WRITE)
     try:
         connection.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        # PRAGMA rekey reports no failure itself (a full disk, say, leaves the store on the old
+        # key and the error pending): the next statement raises it. Callers still check which
+        # key opens the file afterwards.
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     finally:
         connection.close()

@@ -208,6 +208,9 @@ class Store:
                     action=AuditAction.VERIFIED,
                     detail="intact",
                 )
+        except UserFacingError:  # a full disk or a held lock: the report still stands
+            log.warning("the check of store %s could not be recorded", slots.store_id)
+            return report
         finally:
             engine.dispose()
         return replace(report, recorded=True)
@@ -394,12 +397,15 @@ class Store:
         next_key = self._slots.begin_rotation(
             self._data_key, name, recovery_public_key_pem=recovery_public_key_pem
         )
+        failure: UserFacingError | None = None
         try:
             with store_failures():
                 rekey(self._engine, self.files.db, self._data_key, next_key)
+        except UserFacingError as exc:  # a full disk, a held lock: before or after the commit?
+            failure = exc
         except BaseException:
             if self._settle_rotation(next_key) is not False:
-                self._shut()  # the store is on the next key, or nobody can tell: sign in again
+                self._shut()  # the store may be on the next key: sign in again
             raise
         settled = self._settle_rotation(next_key)
         if settled is None:
@@ -409,10 +415,12 @@ class Store:
                 "or undoes it."
             )
         if not settled:
-            raise UserFacingError(
+            raise failure or UserFacingError(
                 "The store's key could not be changed, so the account was kept. Nothing else "
                 "was changed."
             )
+        # Re-encrypted: the removal happened (a failure after the commit only delayed copying
+        # the WAL into the main file, which SQLite does later).
         self._data_key = next_key
         self._engine = make_engine(self.files.db, next_key)
         self._write_engine = self._engine.execution_options(rpr_write=True)

@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 DATA_DIR ?= var/demo
 INSTALLED := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-export QT_QPA_PLATFORM ?= offscreen
+# Tests and benchmarks draw Qt offscreen; `make run` uses the real display.
+TEST_ENV := QT_QPA_PLATFORM=offscreen
 
 .PHONY: run test check lint typecheck imports pytest soak bench demo-reset clean
 
@@ -37,15 +38,15 @@ imports: $(INSTALLED)
 	$(BIN)/lint-imports
 
 pytest: $(INSTALLED)
-	$(BIN)/pytest -n auto -p no:cacheprovider
+	$(TEST_ENV) $(BIN)/pytest -n auto -p no:cacheprovider
 
 ## Long crash and fault soaks (figures in docs/soak.md).
 soak: $(INSTALLED)
-	RPR_SOAK=1 $(BIN)/pytest -m soak -n auto -p no:cacheprovider -s tests
+	$(TEST_ENV) RPR_SOAK=1 $(BIN)/pytest -m soak -n auto -p no:cacheprovider -s tests
 
 ## Benchmarks: ratios against plain SQLite in the same process, written to docs/benchmarks.md.
 bench: $(INSTALLED)
-	$(BIN)/python -m bench --write docs/benchmarks.md
+	$(TEST_ENV) $(BIN)/python -m bench --write docs/benchmarks.md
 
 ## Throw the demo ward away and build a new one (prints new demo passwords).
 demo-reset: $(INSTALLED)

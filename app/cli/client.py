@@ -1,33 +1,24 @@
-"""Starting the ward client window.
+"""Starting the ward client window (``rpr`` with no command, and ``make run``).
 
-The PySide6 window arrives with the ward-client issue. Until then this says so plainly and
-shows how to look at the store that is ready for it.
+PySide6 is imported only here, when the window is wanted, so every other command works on a
+machine (or in a test run) without Qt.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from app.store.layout import inspect_folder
+from app.config import RprSettings
+from app.models.errors import UserFacingError
 
 
-def start_client(data_dir: Path) -> int:
-    """Start the GUI (not yet built): explain, and point at what works today."""
-    contents = inspect_folder(data_dir)
-    ready = contents.is_complete
-    program = sys.argv[0] if sys.argv[0].endswith("rpr") else "rpr"
-    print("RPR — Restrictive Practice Recorder")
-    print("The ward client window arrives with the ward-client issue; this build has the")
-    print("domain rules, the encrypted store and the support commands.")
-    if ready:
-        print(f"\nThe store in {data_dir} is ready. Try:")
-        print(f"  {program} status --data-dir {data_dir} --user demo.manager")
-        print(f"  {program} verify --data-dir {data_dir} --user demo.manager")
-    elif not contents.is_empty:
-        print(f"\n{contents.problem()}")
-        return 2
-    else:
-        print(f"\nThere is no store in {data_dir} yet. Make a demo ward with:")
-        print(f"  {program} demo-data --data-dir {data_dir}")
-    return 0
+def start_client(data_dir: Path, settings: RprSettings) -> int:
+    """Open the ward client window on ``data_dir``; its exit code."""
+    try:
+        from app.ui.app import run_client  # noqa: PLC0415 - Qt only when the window is wanted
+    except ImportError as exc:
+        raise UserFacingError(
+            "The ward client window needs PySide6, which is not installed here "
+            f"({exc.name}). Reinstall RPR; the support commands (rpr --help) work without it."
+        ) from None
+    return run_client(data_dir, settings)

@@ -22,7 +22,7 @@ from app.cli.client import start_client
 from app.cli.demo.command import build_demo_store
 from app.cli.logs import configure_logging, held_warnings, log_file_written, log_unexpected
 from app.cli.self_test import run_self_test
-from app.config import load_settings
+from app.config import RprSettings, load_settings
 from app.models.errors import Cancelled, UserFacingError
 from app.store.layout import StoreFiles
 
@@ -71,15 +71,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-_COMMANDS: dict[str | None, Callable[[argparse.Namespace, Path], int]] = {
-    "demo-data": lambda a, d: build_demo_store(d, a.recovery_public_key),
-    "self-test": lambda a, d: run_self_test(),
-    "recovery-keygen": lambda a, d: support.recovery_keygen(a.out),
-    "status": lambda a, d: support.status(d, a.user),
-    "verify": lambda a, d: support.verify(d, a.user),
-    "recover": lambda a, d: support.recover(d, a.recovery_key, a.user),
-    "init": lambda a, d: support.init(d, a.user, a.recovery_public_key),
-    None: lambda a, d: start_client(d),
+_COMMANDS: dict[str | None, Callable[[argparse.Namespace, RprSettings], int]] = {
+    "demo-data": lambda a, s: build_demo_store(s.data_dir, a.recovery_public_key),
+    "self-test": lambda a, s: run_self_test(),
+    "recovery-keygen": lambda a, s: support.recovery_keygen(a.out),
+    "status": lambda a, s: support.status(s.data_dir, a.user),
+    "verify": lambda a, s: support.verify(s.data_dir, a.user),
+    "recover": lambda a, s: support.recover(s.data_dir, a.recovery_key, a.user),
+    "init": lambda a, s: support.init(s.data_dir, a.user, a.recovery_public_key),
+    None: lambda a, s: start_client(s.data_dir, s),
 }
 
 
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         folder = StoreFiles(data_dir).logs
         logs = folder if store_command and folder.is_dir() else None
         configure_logging(logs, settings.log_level, early_warnings)
-        return _COMMANDS[args.command](args, data_dir)
+        return _COMMANDS[args.command](args, settings)
     except UserFacingError as exc:
         print(f"rpr: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR

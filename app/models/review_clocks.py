@@ -98,6 +98,12 @@ class ReviewClock(DomainModel):
         """Time left until due at ``at`` (negative when overdue); ``None`` with no due time."""
         return None if self.next_due is None else self.next_due - as_utc(at)
 
+    def overdue_at(self, at: datetime) -> bool:
+        """Whether this clock, unchanged since it was computed, is overdue at the later instant
+        ``at`` (a live countdown turns red without recomputing the clocks). Same rule as
+        :attr:`overdue`: strictly after the due time."""
+        return self.next_due is not None and as_utc(at) > self.next_due
+
 
 class ReviewLapse(DomainModel):
     """A review that was late (``done_at`` after ``due_at``) or not done at all

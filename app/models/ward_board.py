@@ -9,7 +9,7 @@ This module composes those facts from domain records; loading the records is the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -45,6 +45,12 @@ class WardBoardInputs:
     incidents_last_24h: int
     incidents_last_7d: int
     conflicted: int = 0
+    #: Patients with an open hospital spell on the ward at the board's instant.
+    on_ward: Mapping[UUID, Patient] = field(default_factory=dict)
+    #: Use-of-force incidents of the last 7 days, per patient.
+    incidents_7d_by_patient: Mapping[UUID, int] = field(default_factory=dict)
+    #: Records waiting for a person to resolve diverging versions, per patient.
+    conflicted_by_patient: Mapping[UUID, int] = field(default_factory=dict)
 
 
 class EpisodeOnBoard(DomainModel):
@@ -57,6 +63,8 @@ class EpisodeOnBoard(DomainModel):
     started_at: Instant
     clocks: tuple[ReviewClock, ...]
     most_urgent: ReviewClock | None
+    #: LTS only: calendar days since it began (day one is 0), as the review document prints.
+    days_elapsed: int | None = None
 
     @property
     def overdue(self) -> bool:
@@ -75,6 +83,37 @@ class IncidentOnBoard(DomainModel):
     missing: tuple[str, ...]  # statutory items still missing, by letter
 
 
+class PatientOnBoard(DomainModel):
+    """One row of the ward board: a patient on the ward (or with something still open here)
+    and what is running or waiting for them."""
+
+    patient_id: UUID
+    patient_name: str
+    on_ward: bool
+    seclusion: EpisodeOnBoard | None = None
+    segregation: EpisodeOnBoard | None = None
+    incidents_last_7d: int = 0
+    drafts: int = 0
+    awaiting_sign_off: int = 0
+    conflicted: int = 0
+
+    @property
+    def overdue(self) -> bool:
+        """A running seclusion or LTS clock is overdue."""
+        return any(e is not None and e.overdue for e in (self.seclusion, self.segregation))
+
+    def attention(self) -> tuple[int, int, int, int, str]:
+        """Sort key: overdue first, then seclusion, LTS, open records, then by name."""
+        open_records = self.drafts + self.awaiting_sign_off + self.conflicted
+        return (
+            not self.overdue,
+            self.seclusion is None,
+            self.segregation is None,
+            open_records == 0,
+            self.patient_name.casefold(),
+        )
+
+
 class WardBoard(DomainModel):
     """Everything the ward board shows for one ward at one instant."""
 
@@ -87,6 +126,8 @@ class WardBoard(DomainModel):
     incidents_last_24h: int
     incidents_last_7d: int
     conflicted: int
+    #: One row per patient, most in need of attention first.
+    patients: tuple[PatientOnBoard, ...] = ()
 
     @property
     def overdue_count(self) -> int:
@@ -131,19 +172,56 @@ def build_ward_board(
             needs_icetr=_needs_icetr(patients.get(lts.patient_id)),
             policy=policy.segregation,
         )
-        segregations.append(_on_board(lts, "segregation", clocks, patients))
+        on_board = _on_board(lts, "segregation", clocks, patients)
+        segregations.append(on_board.model_copy(update={"days_elapsed": lts.days_elapsed(at)}))
     open_incidents = [_incident_on_board(i, patients) for i in inputs.open_incidents]
+    drafts = tuple(i for i in open_incidents if i.status == "draft")
+    awaiting = tuple(i for i in open_incidents if i.status == "submitted")
     return WardBoard(
         ward_id=inputs.ward_id,
         at=at,
         seclusions=tuple(seclusions),
         segregations=tuple(segregations),
-        drafts=tuple(i for i in open_incidents if i.status == "draft"),
-        awaiting_sign_off=tuple(i for i in open_incidents if i.status == "submitted"),
+        drafts=drafts,
+        awaiting_sign_off=awaiting,
         incidents_last_24h=inputs.incidents_last_24h,
         incidents_last_7d=inputs.incidents_last_7d,
         conflicted=inputs.conflicted,
+        patients=_patient_rows(inputs, seclusions, segregations, drafts, awaiting),
     )
+
+
+def _patient_rows(
+    inputs: WardBoardInputs,
+    seclusions: Sequence[EpisodeOnBoard],
+    segregations: Sequence[EpisodeOnBoard],
+    drafts: Sequence[IncidentOnBoard],
+    awaiting: Sequence[IncidentOnBoard],
+) -> tuple[PatientOnBoard, ...]:
+    """A row for every patient on the ward, and for anyone else with something running or
+    open here (a draft for a patient since transferred, say)."""
+    known = {**inputs.patients, **inputs.on_ward}
+    ids = {
+        *inputs.on_ward,
+        *(e.patient_id for e in (*seclusions, *segregations)),
+        *(i.patient_id for i in (*drafts, *awaiting)),
+        *(pid for pid, n in inputs.conflicted_by_patient.items() if n),
+    }
+    rows = [
+        PatientOnBoard(
+            patient_id=pid,
+            patient_name=_name(known, pid),
+            on_ward=pid in inputs.on_ward,
+            seclusion=next((e for e in seclusions if e.patient_id == pid), None),
+            segregation=next((e for e in segregations if e.patient_id == pid), None),
+            incidents_last_7d=inputs.incidents_7d_by_patient.get(pid, 0),
+            drafts=sum(i.patient_id == pid for i in drafts),
+            awaiting_sign_off=sum(i.patient_id == pid for i in awaiting),
+            conflicted=inputs.conflicted_by_patient.get(pid, 0),
+        )
+        for pid in ids
+    ]
+    return tuple(sorted(rows, key=PatientOnBoard.attention))
 
 
 def _on_board(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from app.models.admission import HospitalSpell
 from app.models.base import ACTIVE
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
@@ -21,6 +22,8 @@ from app.models.ward_board import SECLUSION_LOOKBACK, WardBoardInputs
 from app.store.records import RecordReader
 
 OPEN_STATUSES = (IncidentStatus.DRAFT.value, IncidentStatus.SUBMITTED.value)
+#: The status of a hospital spell still open (``HospitalSpell.summary``).
+ADMITTED = "admitted"
 
 
 def load_ward_board_inputs(reader: RecordReader, ward_id: UUID, at: datetime) -> WardBoardInputs:
@@ -39,12 +42,17 @@ def load_ward_board_inputs(reader: RecordReader, ward_id: UUID, at: datetime) ->
         )
     segregations = reader.find(LtsEpisode, ward_id=ward_id, statuses=[ACTIVE], ongoing_at=at)
     open_incidents = reader.find(UseOfForceIncident, ward_id=ward_id, statuses=OPEN_STATUSES)
+    spells = reader.find(HospitalSpell, ward_id=ward_id, statuses=[ADMITTED], ongoing_at=at)
+    conflicted_by_patient = reader.conflicted_by_patient(ward_id=ward_id)
     patient_ids = {
         *(e.patient_id for e in seclusions),
         *(e.patient_id for e in segregations),
         *(i.patient_id for i in open_incidents),
+        *(s.patient_id for s in spells),
+        *conflicted_by_patient,
     }
     patients = {p.id: p for p in (reader.get(Patient, pid) for pid in patient_ids) if p}
+    on_ward = {s.patient_id: patients[s.patient_id] for s in spells if s.patient_id in patients}
     return WardBoardInputs(
         ward_id=ward_id,
         patients=patients,
@@ -62,4 +70,9 @@ def load_ward_board_inputs(reader: RecordReader, ward_id: UUID, at: datetime) ->
             UseOfForceIncident, ward_id=ward_id, starts_from=at - timedelta(days=7)
         ),
         conflicted=len(reader.conflicted_ids(ward_id=ward_id)),
+        on_ward=on_ward,
+        incidents_7d_by_patient=reader.count_by_patient(
+            UseOfForceIncident, ward_id=ward_id, starts_from=at - timedelta(days=7)
+        ),
+        conflicted_by_patient=conflicted_by_patient,
     )

@@ -112,6 +112,24 @@ class RecordReader:
         )
         return self._session.scalar(query) or 0
 
+    def count_by_patient(self, cls: type[Record], **filters: Any) -> dict[UUID, int]:
+        """How many records of class ``cls`` match, per patient (same filters as :meth:`find`)."""
+        query = (
+            select(RecordRow.patient_id, func.count())
+            .where(RecordRow.kind == cls.KIND, *_conditions(**filters))
+            .group_by(RecordRow.patient_id)
+        )
+        return {pid: n for pid, n in self._session.execute(query).all() if pid is not None}
+
+    def conflicted_by_patient(self, *, ward_id: UUID) -> dict[UUID, int]:
+        """Conflicted records of ``ward_id``, counted per patient."""
+        query = (
+            select(RecordRow.patient_id, func.count())
+            .where(RecordRow.tip_count > 1, RecordRow.ward_id == ward_id)
+            .group_by(RecordRow.patient_id)
+        )
+        return {pid: n for pid, n in self._session.execute(query).all() if pid is not None}
+
     def history(self, record_id: UUID) -> list[Revision]:
         """Every revision of a record, oldest first (the record's full history)."""
         rows = self._session.scalars(

@@ -83,3 +83,15 @@ def _assert_marker_absent(data_dir: Path) -> None:
         data = path.read_bytes()
         for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
             assert MARKER.encode(encoding) not in data, f"marker found in {path.name}"
+
+
+def test_the_demo_passwords_are_kept_beside_the_folder_for_the_next_make_run(
+    demo: tuple[Path, dict[str, str]],
+) -> None:
+    data_dir, passwords = demo
+    kept = data_dir.parent / f"{data_dir.name}-passwords.txt"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    text = kept.read_text("utf-8")
+    assert "fictitious" in text
+    for username, password in passwords.items():
+        assert re.search(rf"^\s+{re.escape(username)}\s.*\s{re.escape(password)}$", text, re.M)

@@ -28,7 +28,7 @@ from uuid import UUID
 import pytest
 import sqlcipher3
 
-from app.cli.demo.command import demo_recovery_key_path
+from app.cli.demo.command import demo_passwords_path, demo_recovery_key_path
 from app.cli.main import main
 from app.models.errors import DiskFull, StoreBusy, StoreReadOnly, UserFacingError
 from app.store import engine as store_engine
@@ -228,11 +228,12 @@ def test_demo_data_on_a_disk_too_small_for_the_ward_says_so_and_leaves_no_store(
     assert code == 2, out + err
     assert "disk is full" in err.replace(str(data_dir), "<folder>")
     _no_stack_trace(err)
-    assert "these passwords are shown only now" not in out
+    assert "Demo accounts" not in out
     # No store is left whose passwords were never shown, and no half-made one either.
     assert not data_dir.exists() or not any(data_dir.iterdir())
     assert not any(path.name.startswith(SETUP_PREFIX) for path in fs.path.rglob("*"))
     assert not demo_recovery_key_path(data_dir).exists()
+    assert not demo_passwords_path(data_dir).exists()
 
 
 def test_logging_on_a_full_disk_prints_no_stack_trace(

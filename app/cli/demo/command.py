@@ -34,6 +34,12 @@ def demo_recovery_key_path(data_dir: Path) -> Path:
     return data_dir.parent / f"{data_dir.name}-recovery-key.pem"
 
 
+def demo_passwords_path(data_dir: Path) -> Path:
+    """Where the demo accounts' passwords are kept, beside the data folder (demo only), so a
+    second ``make run`` can still sign in."""
+    return data_dir.parent / f"{data_dir.name}-passwords.txt"
+
+
 def save_steps(tx: WriteTransaction, steps: Iterable[tuple[Record, str | None]]) -> None:
     """Save every version in order, each based on the one saved before it."""
     latest: dict[UUID, UUID] = {}
@@ -81,11 +87,34 @@ def build_demo_store(data_dir: Path, recovery_public_key_file: Path | None) -> i
         f"  Recovery: {_recovery_note(data_dir, private_pem, recovery_public_key_file)}, "
         f"{public_key_fingerprint(public_pem)}."
     )
-    print("Demo accounts (fictitious ward; these passwords are shown only now):")
-    for account in demo.accounts:
-        role = account.access_role.label
-        print(f"  {account.username:<14} {role:<36} {passwords[account.username]}")
+    lines = [
+        f"  {account.username:<14} {account.access_role.label:<36} {passwords[account.username]}"
+        for account in demo.accounts
+    ]
+    kept = _keep_passwords(data_dir, lines)
+    print(f"Demo accounts (fictitious ward; {kept}):")
+    for line in lines:
+        print(line)
     return 0
+
+
+def _keep_passwords(data_dir: Path, lines: list[str]) -> str:
+    """Write the demo passwords beside the folder (owner-only) and say where."""
+    path = demo_passwords_path(data_dir)
+    text = (
+        "RPR demo ward: fictitious accounts for trying RPR. Never use these for real people.\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+    try:
+        write_file_atomically(path, text.encode("utf-8"), overwrite=True)
+    except OSError as exc:
+        print(
+            f"rpr: warning: the demo passwords could not be kept ({exc.strerror}).",
+            file=sys.stderr,
+        )
+        return "these passwords are shown only now"
+    return f"also kept in {path}"
 
 
 def _recovery_note(data_dir: Path, private_pem: bytes | None, given: Path | None) -> str:

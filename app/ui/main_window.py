@@ -1,0 +1,254 @@
+"""The ward client's one window: locked screens, the work area of a signed-in session, the
+demo banner, and the status bar with the store and the sync state.
+
+The work area is built for each session and destroyed when the window locks, so nothing a
+person saw stays in any widget for the next one to find.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models.clock import utc_now
+from app.models.policy import ClinicalPolicy
+from app.store.layout import FolderContents
+from app.ui.board.page import BoardPage
+from app.ui.ops import StoreRunner
+from app.ui.session.controller import Session, SignedIn, StandaloneSetUp
+from app.ui.session.idle import IdleWatcher
+from app.ui.session.pages import FolderProblemPage, SetUpPage, SignInPage
+from app.ui.widgets import named
+
+DEMO_BANNER = (
+    "DEMO DATA — a fictitious ward for trying RPR. Nothing here is a real patient; do not "
+    "record real people in this store."
+)
+#: What the status bar says until the sync issue connects the PC to the trust's server.
+SYNC_STATE = "Sync: not connected to a trust server (this PC keeps every record itself)"
+#: Work longer than this shows the busy indicator (design: progress on anything > 0.5 s).
+BUSY_AFTER_MS = 500
+
+
+class WorkArea(QWidget):
+    """Everything of one signed-in session: the tabs of its screens."""
+
+    def __init__(
+        self,
+        runner: StoreRunner,
+        session: Session,
+        facts: SignedIn,
+        *,
+        policy: ClinicalPolicy,
+        now: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("work-area")
+        self.tabs = named(QTabWidget(), "Screens")
+        store = session.require_store()
+        self.board: BoardPage | None = None
+        if facts.wards:
+            ward = facts.wards[0]
+            self.board = BoardPage(runner, store, ward.id, ward.name, policy, now=now)
+            self.tabs.addTab(self.board, "&Ward board")
+        else:
+            self.tabs.addTab(QLabel("This store has no ward yet."), "&Ward board")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.tabs)
+
+    def stop(self) -> None:
+        """Stop every timer of the session's screens."""
+        if self.board is not None:
+            self.board.stop()
+
+
+class MainWindow(QMainWindow):
+    """The ward client window. Starts locked."""
+
+    #: A session's work area is showing (tests wait on it).
+    work_shown = Signal()
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        policy: ClinicalPolicy,
+        idle_lock_minutes: int,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("RPR — Restrictive Practice Recorder")
+        self.resize(1200, 760)
+        self._policy = policy
+        self._now = now
+        self.runner = StoreRunner(self)
+        self.session = Session(self.runner, data_dir, self)
+        self.idle = IdleWatcher(idle_lock_minutes, now=now, parent=self)
+        self.idle.went_idle.connect(self.lock_now)
+        self.work: WorkArea | None = None
+
+        self.banner = named(QLabel(DEMO_BANNER), "Demo data banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fff3c4; color: #3d2e00; padding: 6px;")
+        self.banner.hide()
+        self.sign_in = SignInPage()
+        self.set_up = SetUpPage()
+        self.problem = FolderProblemPage()
+        self.stack = QStackedWidget()
+        for page in (self.sign_in, self.set_up, self.problem):
+            self.stack.addWidget(page)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._build_actions()
+        self._build_status_bar(data_dir)
+
+        self.sign_in.submitted.connect(self._sign_in)
+        self.set_up.submitted.connect(self._set_up)
+        self.session.signed_in.connect(self._show_work)
+        self.session.locking.connect(self._hide_work)
+        self.runner.failed.connect(self._show_failure)
+        self.runner.busy_changed.connect(self._busy)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.applicationStateChanged.connect(lambda _state: self.idle.check_now())
+        self.session.inspect(self._first_screen)
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        self.lock_action = QAction("&Lock now", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock_now)
+        self.switch_action = QAction("&Switch user", self)
+        self.switch_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.switch_action.triggered.connect(self.switch_user)
+        self.send_action = QAction("Send everything &now", self)
+        self.send_action.setToolTip(
+            "Sends every record saved on this PC to the trust's server. This PC is not "
+            "connected to a server yet, so everything stays here."
+        )
+        self.send_action.setEnabled(False)
+        toolbar = QToolBar("Session")
+        toolbar.setObjectName("session-toolbar")
+        toolbar.setMovable(False)
+        for action in (self.lock_action, self.switch_action, self.send_action):
+            toolbar.addAction(action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self._session_actions(enabled=False)
+
+    def _build_status_bar(self, data_dir: Path) -> None:
+        bar = self.statusBar()
+        self.who = named(QLabel("Locked"), "Signed in as")
+        self.store_label = named(QLabel(f"Store: {data_dir}"), "Store")
+        self.sync_label = named(QLabel(SYNC_STATE), "Sync state")
+        self.busy = named(QProgressBar(), "Working")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.hide()
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_AFTER_MS)
+        self._busy_timer.timeout.connect(self.busy.show)
+        for widget in (self.who, self.store_label, self.sync_label):
+            bar.addWidget(widget)
+        bar.addPermanentWidget(self.busy)
+
+    def _session_actions(self, *, enabled: bool) -> None:
+        self.lock_action.setEnabled(enabled)
+        self.switch_action.setEnabled(enabled)
+
+    # -- locked screens ------------------------------------------------------------------
+
+    def _first_screen(self, contents: FolderContents) -> None:
+        if contents.is_complete:
+            self.stack.setCurrentWidget(self.sign_in)
+            self.sign_in.reset()
+        elif contents.is_empty:
+            self.stack.setCurrentWidget(self.set_up)
+        else:
+            self.problem.show_problem(contents.problem() or "")
+            self.stack.setCurrentWidget(self.problem)
+
+    def _sign_in(self, username: str, password: str) -> None:
+        self.session.sign_in(username, password, on_error=self.sign_in.show_error)
+
+    def _set_up(self, setup: StandaloneSetUp) -> None:
+        self.session.set_up_standalone(setup, on_error=self.set_up.show_error)
+
+    # -- the session -----------------------------------------------------------------------
+
+    def _show_work(self, facts: SignedIn) -> None:
+        self.work = WorkArea(self.runner, self.session, facts, policy=self._policy, now=self._now)
+        self.stack.addWidget(self.work)
+        self.stack.setCurrentWidget(self.work)
+        self.banner.setVisible(facts.demo)
+        read_only = " (read-only copy: nothing can be saved)" if facts.read_only else ""
+        self.who.setText(f"Signed in as {facts.actor}{read_only}")
+        self._session_actions(enabled=True)
+        self.sign_in.reset()
+        self.idle.start()
+        self.work_shown.emit()
+
+    def _hide_work(self) -> None:
+        """Drop every widget of the session (no patient data may remain), show sign-in."""
+        self.idle.stop()
+        self._session_actions(enabled=False)
+        if self.work is not None:
+            self.work.stop()
+            self.stack.removeWidget(self.work)
+            self.work.deleteLater()
+            self.work = None
+        self.who.setText("Locked")
+        self.stack.setCurrentWidget(self.sign_in)
+
+    def lock_now(self) -> None:
+        """Lock: the same person signs in again to carry on."""
+        username = self.session.current.actor if self.session.current else ""
+        self.session.lock()
+        self.sign_in.username.setText(username)
+        self.sign_in.reset(keep_username=True)
+
+    def switch_user(self) -> None:
+        """Lock and clear the username: someone else will sign in."""
+        self.session.lock()
+        self.sign_in.reset()
+
+    # -- errors and the busy indicator -------------------------------------------------------
+
+    def _show_failure(self, message: str) -> None:
+        QMessageBox.warning(self, "RPR", message)
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self.busy.hide()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Save what can be saved, close the store, stop the worker."""
+        self.session.close()
+        self.runner.shutdown()
+        event.accept()

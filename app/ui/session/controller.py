@@ -1,0 +1,153 @@
+"""Who is signed in, and the store they opened: signing in, locking, switching user, and
+setting up a standalone ward PC.
+
+The :class:`~app.store.store.Store` is opened, used and closed only on the store worker
+(:class:`~app.ui.ops.StoreRunner`); screens capture it with :meth:`Session.require_store`
+when they submit work. Locking tells every screen first (:attr:`Session.locking`), so each can
+hand its unsaved edit to the worker as a draft, then drops the screens and closes the store
+after that work — so nothing the first person typed is lost, and nothing of theirs stays on
+screen for the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from app.models.errors import Locked, UserFacingError
+from app.models.people import Ward
+from app.store.layout import FolderContents, inspect_folder
+from app.store.store import Store, WriteTransaction
+from app.ui.ops import StoreRunner
+
+#: What a refused sign-in says, whether the username or the password was wrong (design: the
+#: sign-in screen must not tell which usernames exist).
+WRONG_CREDENTIALS = "That username and password do not open RPR on this PC."
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """What the window needs to know about the session that has just begun."""
+
+    actor: str
+    demo: bool
+    read_only: bool
+    wards: tuple[Ward, ...]
+    folder: Path
+
+
+@dataclass(frozen=True, slots=True)
+class StandaloneSetUp:
+    """Everything the first-run form collects for a standalone ward PC."""
+
+    ward: Ward
+    username: str
+    password: str
+    recovery_public_key_pem: bytes
+
+
+def _signed_in(store: Store) -> SignedIn:
+    with store.read() as reader:
+        wards = tuple(reader.find(Ward))
+    facts = store.status()
+    return SignedIn(
+        actor=store.actor,
+        demo=facts.demo,
+        read_only=store.read_only,
+        wards=wards,
+        folder=store.files.root,
+    )
+
+
+class Session(QObject):
+    """The signed-in session of the window (at most one at a time)."""
+
+    #: A person signed in; carries :class:`SignedIn`.
+    signed_in = Signal(object)
+    #: The window must hide everything of the session now (idle, lock now, switch user).
+    locking = Signal()
+    #: The store is closed: the sign-in screen may be shown.
+    locked = Signal()
+
+    def __init__(self, runner: StoreRunner, data_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self.data_dir = data_dir
+        self._store: Store | None = None
+        self.current: SignedIn | None = None
+
+    def require_store(self) -> Store:
+        """The open store, for work submitted to the runner (raises :class:`Locked`)."""
+        if self._store is None:
+            raise Locked("The window is locked; sign in again.")
+        return self._store
+
+    def inspect(self, on_done: Callable[[FolderContents], None]) -> None:
+        """What the data folder holds (for the first screen), read on the worker."""
+        data_dir = self.data_dir
+        self._runner.run(lambda: inspect_folder(data_dir), on_done=on_done)
+
+    def sign_in(self, username: str, password: str, on_error: Callable[[str], None]) -> None:
+        """Open the store as ``username``; :attr:`signed_in` follows, or ``on_error`` with a
+        message that does not say whether the username exists."""
+        data_dir = self.data_dir
+
+        def work() -> tuple[Store, SignedIn]:
+            store = Store.open(data_dir, username, password)
+            try:
+                return store, _signed_in(store)
+            except BaseException:
+                store.close()
+                raise
+
+        def refused(error: UserFacingError) -> None:
+            on_error(WRONG_CREDENTIALS if isinstance(error, Locked) else str(error))
+
+        self._runner.run(work, on_done=self._begin, on_error=refused)
+
+    def set_up_standalone(self, setup: StandaloneSetUp, on_error: Callable[[str], None]) -> None:
+        """Make the store of a standalone ward PC (its ward and its local administrator) and
+        sign the administrator in."""
+        data_dir = self.data_dir
+
+        def save_ward(tx: WriteTransaction) -> None:
+            tx.save(setup.ward)
+
+        def work() -> tuple[Store, SignedIn]:
+            store = Store.create(
+                data_dir,
+                username=setup.username,
+                password=setup.password,
+                recovery_public_key_pem=setup.recovery_public_key_pem,
+                populate=save_ward,
+            )
+            return store, _signed_in(store)
+
+        self._runner.run(work, on_done=self._begin, on_error=lambda e: on_error(str(e)))
+
+    def _begin(self, opened: tuple[Store, SignedIn]) -> None:
+        store, facts = opened
+        if self._store is not None:  # pragma: no cover - the sign-in screen is hidden then
+            self._runner.run(store.close)
+            return
+        self._store = store
+        self.current = facts
+        self.signed_in.emit(facts)
+
+    def lock(self) -> None:
+        """Hide the session now; close its store once the screens' last drafts are saved."""
+        store = self._store
+        if store is None:
+            return
+        self.locking.emit()  # screens hand their unsaved edits to the runner first
+        self._store = None
+        self.current = None
+        self._runner.run(store.close, on_done=lambda _: self.locked.emit())
+
+    def close(self) -> None:
+        """Lock and wait for the store to close (the window is closing)."""
+        self.lock()
+        self._runner.wait_idle()

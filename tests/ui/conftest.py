@@ -1,0 +1,88 @@
+"""Fixtures for the ward client: Qt offscreen, a demo ward store copied per test, a clock the
+test controls, and the window itself."""
+
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from app.cli.main import main
+from app.models.policy import DEFAULT_POLICY
+from app.store.keyslot_crypto import KdfPolicy, set_kdf_policy
+from app.ui.main_window import MainWindow
+from tests.conftest import FAST_KDF
+
+Passwords = dict[str, str]
+
+
+class Clock:
+    """A wall clock the test moves by hand (the idle lock reads it)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Passwords]:
+    """One demo ward built for the whole run (copied for each test that changes it)."""
+    folder = tmp_path_factory.mktemp("demo-template") / "demo"
+    captured: list[str] = []
+    previous = set_kdf_policy(KdfPolicy(default=FAST_KDF, minimum=FAST_KDF))
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("builtins.print", lambda *a, **_: captured.append(" ".join(map(str, a))))
+            assert main(["demo-data", "--data-dir", str(folder)]) == 0
+    finally:
+        set_kdf_policy(previous)
+    passwords = dict(
+        re.findall(r"^\s+(demo\.\w+)\s.*?\s(\S+)$", "\n".join(captured), flags=re.MULTILINE)
+    )
+    return folder, passwords
+
+
+@pytest.fixture
+def demo(demo_template: tuple[Path, Passwords], tmp_path: Path) -> tuple[Path, Passwords]:
+    """A fresh copy of the demo ward for one test."""
+    folder, passwords = demo_template
+    copy = tmp_path / "demo"
+    shutil.copytree(folder, copy)
+    return copy, passwords
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime.now(UTC))
+
+
+@pytest.fixture
+def make_window(qtbot, clock: Clock) -> Iterator[Callable[[Path], MainWindow]]:  # type: ignore[no-untyped-def]
+    """``make_window(folder)``: the ward client window on ``folder``, closed afterwards."""
+    windows: list[MainWindow] = []
+
+    def make(folder: Path, idle_lock_minutes: int = 10) -> MainWindow:
+        window = MainWindow(
+            folder, policy=DEFAULT_POLICY, idle_lock_minutes=idle_lock_minutes, now=clock
+        )
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+    QApplication.processEvents()

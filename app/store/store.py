@@ -464,6 +464,12 @@ class Store:
                 report = replace(report, recorded=True)
         return report
 
+    def is_demo(self) -> bool:
+        """Whether this is a demo store (fictitious data; the window says so)."""
+        self._require_open()
+        with store_failures():
+            return self._meta("demo") == "yes"
+
     def key_slot_problems(self) -> tuple[str, ...]:
         """Damaged key slots, checked under the data key (see ``KeySlotFile.problems``)."""
         self._require_open()

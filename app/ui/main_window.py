@@ -30,7 +30,9 @@ from app.models.clock import utc_now
 from app.models.policy import ClinicalPolicy
 from app.store.layout import FolderContents
 from app.ui.board.page import BoardPage
+from app.ui.context import Navigator, ScreenContext
 from app.ui.ops import StoreRunner
+from app.ui.screens import HANDLERS, SCREENS
 from app.ui.session.controller import Session, SignedIn, StandaloneSetUp
 from app.ui.session.idle import IdleWatcher
 from app.ui.session.pages import FolderProblemPage, SetUpPage, SignInPage
@@ -47,7 +49,7 @@ BUSY_AFTER_MS = 500
 
 
 class WorkArea(QWidget):
-    """Everything of one signed-in session: the tabs of its screens."""
+    """Everything of one signed-in session: the tabs of its screens (:mod:`app.ui.screens`)."""
 
     def __init__(
         self,
@@ -62,22 +64,53 @@ class WorkArea(QWidget):
         super().__init__(parent)
         self.setObjectName("work-area")
         self.tabs = named(QTabWidget(), "Screens")
-        store = session.require_store()
+        self.navigator = Navigator(self)
         self.board: BoardPage | None = None
-        if facts.wards:
-            ward = facts.wards[0]
-            self.board = BoardPage(runner, store, ward.id, ward.name, policy, now=now)
-            self.tabs.addTab(self.board, "&Ward board")
-        else:
-            self.tabs.addTab(QLabel("This store has no ward yet."), "&Ward board")
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.tabs)
+        if not facts.wards:
+            self.tabs.addTab(QLabel("This store has no ward yet."), "&Ward board")
+            return
+        self.context = ScreenContext(
+            runner=runner,
+            session=session,
+            store=session.require_store(),
+            facts=facts,
+            ward=facts.wards[0],
+            policy=policy,
+            now=now,
+            navigator=self.navigator,
+        )
+        for title, factory in SCREENS:
+            screen = factory(self.context)
+            self.tabs.addTab(screen, title)
+            if isinstance(screen, BoardPage):
+                self.board = screen
+        for signal_name, method in HANDLERS.items():
+            getattr(self.navigator, signal_name).connect(
+                lambda value, method=method: self._route(method, value)
+            )
+
+    def screens(self) -> list[QWidget]:
+        """Every screen, in tab order."""
+        widgets = (self.tabs.widget(i) for i in range(self.tabs.count()))
+        return [widget for widget in widgets if widget is not None]
+
+    def _route(self, method: str, value: object) -> None:
+        for screen in self.screens():
+            handler = getattr(screen, method, None)
+            if handler is not None:
+                self.tabs.setCurrentWidget(screen)
+                handler(value)
+                return
 
     def stop(self) -> None:
         """Stop every timer of the session's screens."""
-        if self.board is not None:
-            self.board.stop()
+        for screen in self.screens():
+            stop = getattr(screen, "stop", None)
+            if callable(stop):
+                stop()
 
 
 class MainWindow(QMainWindow):

@@ -17,7 +17,10 @@ from PySide6.QtWidgets import QApplication
 from app.cli.main import main
 from app.models.policy import DEFAULT_POLICY
 from app.store.keyslot_crypto import KdfPolicy, set_kdf_policy
+from app.ui.context import Navigator, ScreenContext
 from app.ui.main_window import MainWindow
+from app.ui.ops import StoreRunner
+from app.ui.session.controller import Session
 from tests.conftest import FAST_KDF
 
 Passwords = dict[str, str]
@@ -85,4 +88,36 @@ def make_window(qtbot, clock: Clock) -> Iterator[Callable[[Path], MainWindow]]: 
     yield make
     for window in windows:
         window.close()
+    QApplication.processEvents()
+
+
+@pytest.fixture
+def signed_in(qtbot, demo: tuple[Path, Passwords], clock: Clock):  # type: ignore[no-untyped-def]
+    """``signed_in(username)``: a :class:`ScreenContext` for a session on a copy of the demo
+    ward (no window): what a screen is given. Sessions are closed afterwards."""
+    folder, passwords = demo
+    opened: list[tuple[Session, StoreRunner]] = []
+
+    def make(username: str = "demo.nurse") -> ScreenContext:
+        runner = StoreRunner()
+        session = Session(runner, folder)
+        with qtbot.waitSignal(session.signed_in, timeout=10_000) as blocker:
+            session.sign_in(username, passwords[username], on_error=pytest.fail)
+        facts = blocker.args[0]
+        opened.append((session, runner))
+        return ScreenContext(
+            runner=runner,
+            session=session,
+            store=session.require_store(),
+            facts=facts,
+            ward=facts.wards[0],
+            policy=DEFAULT_POLICY,
+            now=clock,
+            navigator=Navigator(),
+        )
+
+    yield make
+    for session, runner in opened:
+        session.close()
+        runner.shutdown()
     QApplication.processEvents()

@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.models.errors import Locked, UserFacingError
-from app.models.people import Ward
+from app.models.people import AccessRole, Permission, StaffMember, UserAccount, Ward
 from app.store.layout import FolderContents, inspect_folder
 from app.store.store import Store, WriteTransaction
 from app.ui.ops import StoreRunner
@@ -30,13 +30,21 @@ WRONG_CREDENTIALS = "That username and password do not open RPR on this PC."
 
 @dataclass(frozen=True, slots=True)
 class SignedIn:
-    """What the window needs to know about the session that has just begun."""
+    """What the window needs to know about the session that has just begun. ``account`` and
+    ``staff`` are the signed-in person's records (None when the store has none for them: the
+    permissions are then the ones the screens treat as "no clinical role")."""
 
     actor: str
     demo: bool
     read_only: bool
     wards: tuple[Ward, ...]
     folder: Path
+    account: UserAccount | None = None
+    staff: StaffMember | None = None
+
+    def may(self, permission: Permission) -> bool:
+        """Whether the signed-in account may do ``permission`` (domain.md §7)."""
+        return self.account is not None and self.account.may(permission)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +60,21 @@ class StandaloneSetUp:
 def _signed_in(store: Store) -> SignedIn:
     with store.read() as reader:
         wards = tuple(reader.find(Ward))
-    facts = store.status()
+        account = next((a for a in reader.find(UserAccount) if a.username == store.actor), None)
+        staff = (
+            reader.get(StaffMember, account.staff_id)
+            if account is not None and account.staff_id is not None
+            else None
+        )
+        demo = store.is_demo()
     return SignedIn(
         actor=store.actor,
-        demo=facts.demo,
+        demo=demo,
         read_only=store.read_only,
         wards=wards,
         folder=store.files.root,
+        account=account,
+        staff=staff,
     )
 
 
@@ -115,6 +131,9 @@ class Session(QObject):
 
         def save_ward(tx: WriteTransaction) -> None:
             tx.save(setup.ward)
+            tx.save(
+                UserAccount(username=setup.username.strip().lower(), access_role=AccessRole.ADMIN)
+            )
 
         def work() -> tuple[Store, SignedIn]:
             store = Store.create(

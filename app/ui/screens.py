@@ -1,0 +1,40 @@
+"""The screens of a signed-in session, in tab order, and how the work area finds the screen
+that can show a given thing (a patient, an incident, an episode, a record's history).
+
+A screen that can show something defines the matching method: ``show_patient(patient_id)``,
+``show_incident(incident_id)``, ``new_incident(patient_id)``, ``show_episode(episode_id)``,
+``show_history(record_id)``. The work area switches to the first tab whose screen has it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from app.ui.board.page import BoardPage
+from app.ui.context import ScreenContext
+
+ScreenFactory = Callable[[ScreenContext], QWidget]
+
+
+def board_screen(ctx: ScreenContext) -> QWidget:
+    """Home: the ward board."""
+    page = BoardPage(ctx.runner, ctx.store, ctx.ward.id, ctx.ward.name, ctx.policy, now=ctx.now)
+    page.patient_opened.connect(ctx.navigator.patient_requested.emit)
+    return page
+
+
+#: (tab title with its Alt+key, factory), in the order of the tabs.
+SCREENS: list[tuple[str, ScreenFactory]] = [
+    ("&Ward board", board_screen),
+]
+
+#: Navigator signal name → the screen method that honours it.
+HANDLERS = {
+    "patient_requested": "show_patient",
+    "incident_requested": "show_incident",
+    "new_incident_requested": "new_incident",
+    "episode_requested": "show_episode",
+    "history_requested": "show_history",
+}

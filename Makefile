@@ -42,7 +42,10 @@ pytest: $(INSTALLED)
 
 ## Long crash and fault soaks (figures in docs/soak.md).
 soak: $(INSTALLED)
-	$(TEST_ENV) RPR_SOAK=1 $(BIN)/pytest -m soak -n auto -p no:cacheprovider -s tests
+	@mkdir -p bench/results && rm -f bench/results/soak.jsonl
+	$(TEST_ENV) RPR_SOAK=1 RPR_SOAK_REPORT=$(CURDIR)/bench/results/soak.jsonl \
+		$(BIN)/pytest -m soak -n auto -p no:cacheprovider tests
+	@cat bench/results/soak.jsonl
 
 ## Benchmarks: ratios against plain SQLite in the same process, written to docs/benchmarks.md.
 bench: $(INSTALLED)

@@ -17,6 +17,7 @@ from uuid import UUID
 import pytest
 
 from app.store.store import Store
+from tests.soak_report import report
 from tests.store.conftest import FAST_KDF, PASSWORD
 from tests.store.crash_worker import save_until_killed
 from tests.store.sample_records import StoreTestNote
@@ -106,4 +107,4 @@ def test_soak_thousand_kills(data_dir: Path, recovery_keys: tuple[bytes, bytes])
     _new_store(data_dir, recovery_keys[1])
     kills = int(os.environ.get("RPR_SOAK_KILLS", SOAK_KILLS))
     figures = _kill_rounds(data_dir, kills, seed=20261128)
-    print(f"\nSOAK crash-safety figures: {figures}")
+    report("crash soak: SIGKILL during saves", figures)

@@ -21,6 +21,7 @@ from app.store.engine import Access, key_opens, make_engine, rekey
 from app.store.keyslots import KeySlotFile
 from app.store.schema import AuditRow
 from app.store.store import Store
+from tests.soak_report import report
 from tests.store.conftest import PASSWORD
 from tests.store.sample_records import StoreTestNote, note
 
@@ -263,6 +264,6 @@ def test_soak_removals_killed(
 ) -> None:
     rounds = int(os.environ.get("RPR_SOAK_REMOVALS", SOAK_REMOVALS))
     figures = _kill_removals(store, data_dir, tmp_path, recovery_keys, rounds=rounds, seed=7)
-    print(f"\nSOAK removals killed: {figures}")
+    report("removal soak: SIGKILL while removing an account", figures)
     assert figures["kept"], figures
     assert figures["removed"], figures

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import experiments, report, run_board, run_open, run_rotation, run_save
+from bench import experiments, report, run_board, run_client, run_open, run_rotation, run_save
 from bench.common import copy_store, environment, table, text_table
 from bench.dataset import QUICK_SCALE, RESULTS, BuiltStores, build_or_load
 
@@ -72,6 +72,8 @@ def run_all(
             found["cache"] = experiments.cache(built, SCRATCH, quick=quick, log=_log)
         _log("save …")
         results["save"] = run_save.run(built, SCRATCH, saves=counts["saves"], log=_log)
+        _log("ward client …")
+        results["client"] = run_client.run(built, SCRATCH, runs=counts["client_runs"], log=_log)
         _log("remove an account …")
         results["rotation"] = run_rotation.run(
             built, SCRATCH, runs=counts["rotation_runs"], log=_log
@@ -111,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             "cold_runs": 2,
             "saves": 200,
             "rotation_runs": 1,
+            "client_runs": 1,
         }
         if args.quick
         else {
@@ -120,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             "cold_runs": 8,
             "saves": 300,
             "rotation_runs": 3,
+            "client_runs": 5,
         }
     )
     env = environment()
@@ -135,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         *results["board"]["rows"],
         *results["open"]["rows"],
         *results["rotation"]["rows"],
+        *results["client"]["rows"],
     ]
     elapsed = time.perf_counter() - started
     _log("")

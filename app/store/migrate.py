@@ -1,53 +1,63 @@
-"""Alembic migrations, applied on open on the store's own (keyed) connection."""
+"""Alembic migrations, applied on open on the store's own (keyed) connection.
+
+Alembic itself is imported only when a migration has to run: every open needs the schema
+versions (which are constants here, checked against the migration scripts by
+tests/store/test_migrations.py), and importing Alembic would add about half a second to the
+ward client's start.
+"""
 
 from __future__ import annotations
 
-from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import text
 
 from app.models.errors import StoreDamaged, UserFacingError
 
 if TYPE_CHECKING:
+    from alembic.config import Config
     from sqlalchemy import Connection
+
+#: Every schema version this build knows, oldest first; the last is the one it writes.
+#: A new migration adds its revision here (a test fails until it does).
+SCHEMA_VERSIONS = ("0001", "0002", "0003")
 
 
 def _config() -> Config:
+    from alembic.config import Config  # noqa: PLC0415 - only when migrating
+
     config = Config()
     config.set_main_option("script_location", str(resources.files("app.store") / "migrations"))
     return config
 
 
-@cache
 def head_revision() -> str:
     """The schema version this build of the client writes."""
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    if head is None:  # pragma: no cover - the package always ships migrations
-        raise RuntimeError("no migrations are packaged")
-    return head
+    return SCHEMA_VERSIONS[-1]
 
 
-@cache
 def known_revisions() -> frozenset[str]:
     """Every schema version this build of the client knows (older ones and the head)."""
-    return _known_revisions()
+    return frozenset(SCHEMA_VERSIONS)
 
 
-@cache
-def _known_revisions() -> frozenset[str]:
-    return frozenset(
-        script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()
-    )
+def script_revisions() -> tuple[str, ...]:
+    """The revisions of the packaged migration scripts, oldest first (read by Alembic)."""
+    from alembic.script import ScriptDirectory  # noqa: PLC0415 - only for the check
+
+    scripts = ScriptDirectory.from_config(_config())
+    return tuple(reversed([script.revision for script in scripts.walk_revisions()]))
 
 
 def current_revision(connection: Connection) -> str | None:
-    """The schema version of the open store (None: empty file)."""
-    return MigrationContext.configure(connection).get_current_revision()
+    """The schema version of the open store (None: empty file, before the first migration)."""
+    exists = connection.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
+    ).first()
+    if exists is None:
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def needs_upgrade(current: str | None) -> bool:
@@ -62,7 +72,7 @@ def needs_upgrade(current: str | None) -> bool:
 
 
 def _refuse_newer(current: str) -> None:
-    if current not in _known_revisions():
+    if current not in known_revisions():
         raise UserFacingError(
             f"This store was last used by a newer version of RPR (schema {current}; this "
             f"version knows up to {head_revision()}). Install that version or a later one. "
@@ -80,6 +90,8 @@ def upgrade(connection: Connection) -> bool:
         return False
     if current is not None:
         _refuse_newer(current)
+    from alembic import command  # noqa: PLC0415 - only when migrating
+
     config = _config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

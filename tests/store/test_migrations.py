@@ -48,3 +48,8 @@ def test_a_store_saved_by_an_older_version_is_upgraded_on_open(saved: str, tmp_p
         with store.write() as tx:
             context = MigrationContext.configure(tx._session.connection())
             assert compare_metadata(context, Base.metadata) == []
+
+
+def test_the_known_schema_versions_are_the_packaged_migrations_in_order() -> None:
+    # migrate.SCHEMA_VERSIONS spares every open an Alembic import; it must follow the scripts.
+    assert migrate.script_revisions() == migrate.SCHEMA_VERSIONS

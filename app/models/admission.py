@@ -20,7 +20,7 @@ from uuid import UUID
 
 from pydantic import model_validator
 
-from app.models.base import PastInstant, Record, RecordSummary
+from app.models.base import PastInstant, Record, RecordSummary, ShortText
 from app.models.clock import as_utc, local_date, local_midnight, utc_now
 
 _ONE_DAY = timedelta(days=1)
@@ -30,7 +30,9 @@ class HospitalSpell(Record):
     """A patient's stay on one ward, from admission (or transfer in) to discharge (or transfer
     out). MHSDS v5 hangs restrictive interventions off the hospital spell (domain.md §4);
     :func:`spell_at` finds the spell an incident belongs to. ``discharged_at`` ``None``: still
-    on the ward.
+    on the ward. ``transferred_to`` says where the patient went when the stay ended by a
+    transfer out (another ward or hospital); ``None`` with ``discharged_at`` set: discharged.
+    Ending a stay, and admitting, follow the rules of :mod:`app.models.stays`.
     """
 
     KIND: ClassVar[str] = "hospital_spell"
@@ -39,12 +41,20 @@ class HospitalSpell(Record):
     ward_id: UUID
     admitted_at: PastInstant
     discharged_at: PastInstant | None = None
+    transferred_to: ShortText | None = None
 
     @model_validator(mode="after")
     def _ends_after_it_starts(self) -> Self:
         if self.discharged_at is not None and self.discharged_at < self.admitted_at:
             raise ValueError("discharged_at: must not be before admitted_at")
+        if self.transferred_to is not None and self.discharged_at is None:
+            raise ValueError("discharged_at: is required when the patient was transferred out")
         return self
+
+    @property
+    def transferred_out(self) -> bool:
+        """The stay ended by a transfer to another ward or hospital (not a discharge)."""
+        return self.transferred_to is not None
 
     @property
     def is_open(self) -> bool:

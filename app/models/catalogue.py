@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from app.models.admission import HospitalSpell
 from app.models.base import Record
+from app.models.form_draft import FormDraft
 from app.models.incident import UseOfForceIncident
 from app.models.patient import Patient
 from app.models.people import StaffMember, UserAccount, Ward
 from app.models.seclusion import SeclusionEpisode, SeclusionObservation, SeclusionReview
 from app.models.segregation import LtsEngagementEntry, LtsEpisode, LtsReview
+from app.models.staff_statement import StaffStatement
 
 CLINICAL_RECORDS: tuple[type[Record], ...] = (
     Ward,
@@ -28,4 +30,6 @@ CLINICAL_RECORDS: tuple[type[Record], ...] = (
     LtsEpisode,
     LtsReview,
     LtsEngagementEntry,
+    FormDraft,
+    StaffStatement,
 )

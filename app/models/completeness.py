@@ -216,3 +216,12 @@ def missing_for_sign_off(incident: UseOfForceIncident) -> list[MissingItem]:
             MissingItem("post_incident_review_staff", DETAIL_ITEMS["post_incident_review_staff"])
         )
     return missing
+
+
+def missing_patient_items(patient: Patient | None) -> list[MissingItem]:
+    """The s.6(5) items the patient record itself leaves unanswered — (e) name, (g) NHS
+    number, (j) mental disorder, (k) protected characteristics, (l) learning disability or
+    autism — in letter order (domain.md §2), as the patient form shows them.
+    """
+    gaps = _patient_gaps(patient)
+    return [_statutory(letter, gaps[letter]) for letter in STATUTORY_ITEMS if letter in gaps]

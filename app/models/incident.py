@@ -22,6 +22,9 @@ Where each s.6(5) item lives:
 (p)   ``care_plan_notification`` (and optional ``care_plan_notification_detail``)
 ====  =====================================================================================
 
+``returns`` keeps every time a ward manager sent the submitted record back as a draft, with
+who, when and their comment (:func:`app.models.incident_workflow.return_for_correction`).
+
 The model refuses what is *wrong* (end before start, a use of force outside the incident, a
 time in the future, a retired code, an empty name); it allows what is merely *not answered
 yet*. Whether the record is complete is :mod:`app.models.completeness`; moving it through its
@@ -44,6 +47,7 @@ from app.models.incident_parts import (
     IncidentStatus,
     NonStaffInvolvement,
     PostIncidentReview,
+    ReturnedForCorrection,
     SeriousHarm,
 )
 from app.models.refs import PersonRef
@@ -85,6 +89,7 @@ class UseOfForceIncident(Record):
     submitted_at: PastInstant | None = None
     signed_off_by: PersonRef | None = None
     signed_off_at: PastInstant | None = None
+    returns: tuple[ReturnedForCorrection, ...] = ()
 
     # ------------------------------------------------------------------------------ rules
 
@@ -145,6 +150,18 @@ class UseOfForceIncident(Record):
                 raise ValueError("submitted_at: must not be before the incident ended")
             if self.signed_off_at is not None and self.signed_off_at < self.submitted_at:
                 raise ValueError("signed_off_at: must not be before submitted_at")
+            if self.returns and self.submitted_at < self.returns[-1].returned_at:
+                raise ValueError("submitted_at: must not be before the record was last returned")
+        return self
+
+    @model_validator(mode="after")
+    def _returns_in_order(self) -> Self:
+        """Returns for correction follow one another, each after the incident began."""
+        times = [r.returned_at for r in self.returns]
+        if times != sorted(times):
+            raise ValueError("returns: must be in the order they happened")
+        if times and times[0] < self.started_at:
+            raise ValueError("returns: a record cannot be returned before the incident began")
         return self
 
     # ------------------------------------------------------------------------ derived facts
@@ -158,6 +175,16 @@ class UseOfForceIncident(Record):
     def intervention_types(self) -> tuple[InterventionType, ...]:
         """The types of force used, in the order recorded, without repeats."""
         return tuple(dict.fromkeys(use.intervention_type for use in self.force_uses))
+
+    @property
+    def last_return(self) -> ReturnedForCorrection | None:
+        """The latest return for correction, if the record has ever been returned."""
+        return self.returns[-1] if self.returns else None
+
+    @property
+    def is_returned(self) -> bool:
+        """A draft sent back by the reviewing manager and not yet submitted again."""
+        return self.status is IncidentStatus.DRAFT and bool(self.returns)
 
     def is_signed_off(self) -> bool:
         """True once a ward manager has signed the record off (changes are then amendments

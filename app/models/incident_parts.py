@@ -206,3 +206,18 @@ class PostIncidentReview(DomainModel):
                 "patient"
             )
         return self
+
+
+# ------------------------------------------------------------------ return for correction
+
+
+class ReturnedForCorrection(DomainModel):
+    """A submitted record sent back to its author as a draft by the ward manager reviewing it,
+    with what to put right (domain.md §2 good practice: "a ward manager reviews and signs off
+    each record"; §7: the nurse in charge / ward manager). Kept on the record after it is
+    submitted again, so the review is part of the record's story.
+    """
+
+    returned_by: PersonRef
+    returned_at: PastInstant
+    comment: RequiredText

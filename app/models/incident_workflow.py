@@ -1,4 +1,5 @@
-"""Moving a use-of-force record through its life cycle: ``draft → submitted → signed_off``.
+"""Moving a use-of-force record through its life cycle: ``draft → submitted → signed_off``,
+and back from ``submitted`` to ``draft`` when the reviewing manager returns it for correction.
 
 Contracts:
 - every transition takes a frozen incident and returns a *new* one (``model_copy`` then full
@@ -21,7 +22,7 @@ from app.models.clock import as_utc, utc_now
 from app.models.completeness import MissingItem, missing_for_sign_off, missing_for_submission
 from app.models.errors import RuleViolation, invalid_record
 from app.models.incident import UseOfForceIncident
-from app.models.incident_parts import IncidentStatus
+from app.models.incident_parts import IncidentStatus, ReturnedForCorrection
 from app.models.patient import Patient
 from app.models.people import UserAccount, can_record, can_sign_off
 from app.models.policy import DEFAULT_POLICY, ClinicalPolicy
@@ -30,7 +31,7 @@ from app.models.revision import REASON_REQUIRED, action_for_change
 
 #: Fields a general edit may not change: they move only through :func:`submit`/:func:`sign_off`.
 WORKFLOW_FIELDS: frozenset[str] = frozenset(
-    {"status", "submitted_by", "submitted_at", "signed_off_by", "signed_off_at"}
+    {"status", "submitted_by", "submitted_at", "signed_off_by", "signed_off_at", "returns"}
 )
 
 
@@ -117,6 +118,41 @@ def sign_off(
     )
 
 
+def return_for_correction(
+    incident: UseOfForceIncident,
+    *,
+    account: UserAccount,
+    returner: PersonRef,
+    comment: str,
+    at: datetime | None = None,
+) -> UseOfForceIncident:
+    """Send a submitted record back to its author as a draft, with a comment saying what to
+    put right (domain.md §2: "a ward manager reviews and signs off each record" — reviewing
+    includes sending back; §7: the nurse in charge / ward manager). Only from ``submitted``,
+    only by an active account that may sign off, in the name of that account's staff member,
+    and only with a comment. Who returned it, when and the comment are kept on the record
+    (:attr:`~app.models.incident.UseOfForceIncident.returns`); the submission is cleared, so
+    the record counts as a draft again until it is submitted anew. ``at`` defaults to now.
+    """
+    if incident.status is not IncidentStatus.SUBMITTED:
+        raise RuleViolation("Only a submitted record can be returned for correction.")
+    if not can_sign_off(account.access_role):
+        raise RuleViolation("This account may not return records for correction.")
+    _check_person_is_account(account, returner)
+    if not comment.strip():
+        raise RuleViolation("Returning a record needs a comment saying what to put right.")
+    returned = ReturnedForCorrection.build(
+        returned_by=returner, returned_at=utc_now() if at is None else at, comment=comment
+    )
+    return _transition(
+        incident,
+        status=IncidentStatus.DRAFT,
+        submitted_by=None,
+        submitted_at=None,
+        returns=(*incident.returns, returned),
+    )
+
+
 def amendment_needs_reason(previous: UseOfForceIncident, proposed: UseOfForceIncident) -> bool:
     """True when saving ``proposed`` over ``previous`` changes a signed-off record, which needs
     a reason kept with the revision (design.md "Records are revisions": an amendment after
@@ -131,8 +167,9 @@ def check_amendment(
 ) -> None:
     """Refuse an edit that breaks the amendment rules (design.md "Records are revisions"):
     it must be the same record, it must not change the status or sign-off fields (those move
-    only through :func:`submit` and :func:`sign_off`), and a change to a signed-off record
-    needs a non-empty ``reason``. Raises :class:`~app.models.errors.RuleViolation`.
+    only through :func:`submit`, :func:`sign_off` and :func:`return_for_correction`), and a
+    change to a signed-off record needs a non-empty ``reason``. Raises
+    :class:`~app.models.errors.RuleViolation`.
     """
     if proposed.id != previous.id:
         raise RuleViolation("An amendment must be to the same record.")

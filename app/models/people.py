@@ -12,6 +12,7 @@ Permissions are decided in one place, :data:`PERMISSIONS`; the helpers below rea
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated, ClassVar, Self
 from uuid import UUID
@@ -211,3 +212,30 @@ class UserAccount(Record):
         return RecordSummary(
             parent_id=self.staff_id, status="active" if self.active else "inactive"
         )
+
+
+USERNAME_IN_USE = "username: another account already has this username"
+INACTIVE_STAFF_ACCOUNT = (
+    "staff member: has left (inactive); make them active again before giving them an account"
+)
+
+
+def account_problem(
+    username: str,
+    staff: StaffMember | None,
+    accounts: Iterable[UserAccount],
+    *,
+    account_id: UUID | None = None,
+) -> str | None:
+    """Why a sign-in account called ``username`` cannot be made for ``staff`` (``account_id``:
+    the account being changed, which may keep its own name), or ``None``. Every account is
+    one person's: no two share a username, and someone who has left (an inactive staff
+    member) gets no new account — what an account records names its person (domain.md §2
+    item h, §7).
+    """
+    wanted = normalise_username(username)
+    if any(a.username == wanted and a.id != account_id for a in accounts):
+        return USERNAME_IN_USE
+    if staff is not None and not staff.active:
+        return INACTIVE_STAFF_ACCOUNT
+    return None

@@ -104,6 +104,11 @@ class RecordingPolicy(_Policy):
 
     complete_within: timedelta = Field(default=timedelta(hours=24))
     retention_years: int = Field(default=3, ge=3, description="s.6(6): at least 3 years")
+    statements_asked_within: timedelta = Field(
+        default=timedelta(days=14),
+        description="staff named on an incident are asked for their own account of it while "
+        "the incident began no longer ago than",
+    )
 
 
 class ClinicalPolicy(_Policy):

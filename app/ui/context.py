@@ -36,6 +36,8 @@ class Navigator(QObject):
     episode_requested = Signal(object)
     #: Show a record's history and conflicts (carries the record id).
     history_requested = Signal(object)
+    #: Show a conflicted record's versions side by side (carries the record id).
+    conflict_requested = Signal(object)
 
 
 @dataclass(frozen=True, slots=True)

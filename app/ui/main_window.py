@@ -15,10 +15,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QStackedWidget,
     QTabWidget,
     QToolBar,
@@ -31,6 +33,8 @@ from app.models.policy import ClinicalPolicy
 from app.store.layout import FolderContents
 from app.ui.board.page import BoardPage
 from app.ui.context import Navigator, ScreenContext
+from app.ui.incidents.statement_queries import MyAccounts
+from app.ui.incidents.statements import StatementsPage
 from app.ui.ops import StoreRunner
 from app.ui.screens import HANDLERS, SCREENS
 from app.ui.session.controller import Session, SignedIn, StandaloneSetUp
@@ -66,8 +70,18 @@ class WorkArea(QWidget):
         self.tabs = named(QTabWidget(), "Screens")
         self.navigator = Navigator(self)
         self.board: BoardPage | None = None
+        self.reminder = named(QLabel(), "Accounts still to give")
+        self.reminder.setWordWrap(True)
+        self.reminder.setStyleSheet("background: #e8f0fe; padding: 6px;")
+        self.reminder.hide()
+        self.give_button = named(QPushButton("&Give them now"), "Give my accounts now")
+        self.give_button.hide()
+        reminder_row = QHBoxLayout()
+        reminder_row.addWidget(self.reminder, 1)
+        reminder_row.addWidget(self.give_button)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(reminder_row)
         column.addWidget(self.tabs)
         if not facts.wards:
             self.tabs.addTab(QLabel("This store has no ward yet."), "&Ward board")
@@ -87,10 +101,28 @@ class WorkArea(QWidget):
             self.tabs.addTab(screen, title)
             if isinstance(screen, BoardPage):
                 self.board = screen
+            if isinstance(screen, StatementsPage):
+                screen.loaded.connect(self._remind)
+                self.give_button.clicked.connect(
+                    lambda _checked=False, page=screen: self.tabs.setCurrentWidget(page)
+                )
         for signal_name, method in HANDLERS.items():
             getattr(self.navigator, signal_name).connect(
                 lambda value, method=method: self._route(method, value)
             )
+
+    def _remind(self, accounts: MyAccounts) -> None:
+        """Staff named on an incident are asked for their own account at sign-in, and
+        reminded until they have given it (issue: staff accounts of their part)."""
+        count = len(accounts.owed)
+        self.reminder.setVisible(bool(count))
+        self.give_button.setVisible(bool(count))
+        if not count:
+            return
+        self.reminder.setText(
+            f"You were named on {count} incident{'s' if count != 1 else ''} and have not yet "
+            "given your own account of your part."
+        )
 
     def screens(self) -> list[QWidget]:
         """Every screen, in tab order."""

@@ -20,6 +20,7 @@ Contract:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import traceback
 from collections.abc import Callable
@@ -66,6 +67,18 @@ class _Delivery(QObject):
     delivered = Signal(object)
 
 
+@dataclass(slots=True)
+class _Job:
+    """A submitted call and what to do with its result. Kept on the GUI thread: the worker
+    is handed only a ticket, so a callback (a bound method of a widget) is never dropped on
+    the worker thread, which would destroy a Qt object's wrapper on the wrong thread."""
+
+    work: Callable[[], Any]
+    on_done: Callable[[Any], None] | None
+    on_error: Callable[[UserFacingError], None] | None
+    changes: Changes | None
+
+
 class StoreRunner(QObject):
     """The one worker thread for store calls, and the signals screens listen to."""
 
@@ -81,7 +94,8 @@ class StoreRunner(QObject):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rpr-store")
         self._delivery = _Delivery(self)
         self._delivery.delivered.connect(self._deliver)
-        self._pending = 0
+        self._jobs: dict[int, _Job] = {}
+        self._tickets = itertools.count()
 
     def run(
         self,
@@ -94,37 +108,45 @@ class StoreRunner(QObject):
     ) -> Future[T]:
         """Run ``work`` on the worker; then ``on_done(result)`` on the GUI thread, and, for a
         write, :attr:`changed` with ``changes``. ``owner``: the widget the callbacks belong
-        to (they are skipped if it is gone)."""
+        to (they are skipped if it is gone). The returned future gives the result too (for
+        tests and for closing)."""
         if owner is not None:
             on_done = _while_alive(owner, on_done)
             on_error = _while_alive(owner, on_error)
-        self._pending += 1
-        if self._pending == 1:
+        ticket = next(self._tickets)
+        self._jobs[ticket] = _Job(work, on_done, on_error, changes)
+        if len(self._jobs) == 1:
             self.busy_changed.emit(True)  # noqa: FBT003 - a signal's argument
+        return self._executor.submit(self._work, ticket)
 
-        def job() -> T:
-            try:
-                result = work()
-            except BaseException as exc:
-                self._delivery.delivered.emit((on_done, on_error, changes, None, exc))
-                raise
-            self._delivery.delivered.emit((on_done, on_error, changes, result, None))
-            return result
+    def _work(self, ticket: int) -> Any:
+        """On the worker: run the ticket's call, hand the outcome to the GUI thread."""
+        work = self._jobs[ticket].work
+        try:
+            result = work()
+        except BaseException as exc:
+            del work
+            # The frames of the failed call may hold widgets: clear them here, so nothing of
+            # the GUI is released on this thread.
+            traceback.clear_frames(exc.__traceback__)
+            self._delivery.delivered.emit((ticket, None, exc))
+            raise
+        del work
+        self._delivery.delivered.emit((ticket, result, None))
+        return result
 
-        return self._executor.submit(job)
-
-    def _deliver(self, payload: tuple[Any, Any, Changes | None, Any, BaseException | None]) -> None:
-        on_done, on_error, changes, result, error = payload
-        self._pending -= 1
+    def _deliver(self, payload: tuple[int, Any, BaseException | None]) -> None:
+        ticket, result, error = payload
+        job = self._jobs.pop(ticket)
         try:
             if error is None:
-                if on_done is not None:
-                    on_done(result)
-                if changes is not None:
-                    self.changed.emit(changes)
+                if job.on_done is not None:
+                    job.on_done(result)
+                if job.changes is not None:
+                    self.changed.emit(job.changes)
             elif isinstance(error, UserFacingError):
-                if on_error is not None:
-                    on_error(error)
+                if job.on_error is not None:
+                    job.on_error(error)
                 else:
                     self.failed.emit(str(error))
             else:
@@ -139,7 +161,7 @@ class StoreRunner(QObject):
                     "what was saved before is kept."
                 )
         finally:
-            if self._pending == 0:
+            if not self._jobs:
                 self.busy_changed.emit(False)  # noqa: FBT003 - a signal's argument
 
     def wait_idle(self) -> None:

@@ -3,7 +3,8 @@ that can show a given thing (a patient, an incident, an episode, a record's hist
 
 A screen that can show something defines the matching method: ``show_patient(patient_id)``,
 ``show_incident(incident_id)``, ``new_incident(patient_id)``, ``show_episode(episode_id)``,
-``show_history(record_id)``. The work area switches to the first tab whose screen has it.
+``show_history(record_id)``, ``show_conflict(record_id)``. The work area switches to the first
+tab whose screen has it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,14 @@ from PySide6.QtWidgets import QWidget
 
 from app.ui.board.page import BoardPage
 from app.ui.context import ScreenContext
+from app.ui.handover.page import handover_screen
+from app.ui.history.page import history_screen
+from app.ui.incidents.page import incidents_screen
+from app.ui.incidents.statements import TAB_TITLE as STATEMENTS_TAB
+from app.ui.incidents.statements import statements_screen
+from app.ui.isolation.screens import isolation_screen
+from app.ui.patients.page import patients_screen
+from app.ui.staff.page import staff_screen
 
 ScreenFactory = Callable[[ScreenContext], QWidget]
 
@@ -28,6 +37,13 @@ def board_screen(ctx: ScreenContext) -> QWidget:
 #: (tab title with its Alt+key, factory), in the order of the tabs.
 SCREENS: list[tuple[str, ScreenFactory]] = [
     ("&Ward board", board_screen),
+    ("&Incidents", incidents_screen),
+    ("Se&clusion and LTS", isolation_screen),
+    ("Shift han&dover", handover_screen),
+    ("&Patients", patients_screen),
+    (STATEMENTS_TAB, statements_screen),
+    ("&History and conflicts", history_screen),
+    ("Staff and &accounts", staff_screen),
 ]
 
 #: Navigator signal name → the screen method that honours it.
@@ -37,4 +53,5 @@ HANDLERS = {
     "new_incident_requested": "new_incident",
     "episode_requested": "show_episode",
     "history_requested": "show_history",
+    "conflict_requested": "show_conflict",
 }

@@ -3,8 +3,12 @@ always come with words."""
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Callable
 from typing import TypeVar
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QLabel, QWidget
 
 W = TypeVar("W", bound=QWidget)
@@ -26,3 +30,12 @@ def error_label() -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet(f"color: {OVERDUE_COLOUR};")
     return label
+
+
+def disconnect_quietly(signal: SignalInstance, slot: Callable[..., object]) -> None:
+    """Disconnect ``slot`` from ``signal`` if it is still connected (a screen stops both when
+    the window locks and when its work area goes; the second time there is nothing to do)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # PySide warns when nothing is connected
+        with contextlib.suppress(RuntimeError, TypeError, SystemError):
+            signal.disconnect(slot)

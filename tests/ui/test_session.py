@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -39,10 +39,12 @@ def _every_text_on_screen() -> str:
         if isinstance(widget, QComboBox):
             texts += [widget.itemText(i) for i in range(widget.count())]
         model = getattr(widget, "model", None)
-        if callable(model) and hasattr(model(), "rowCount"):
+        if callable(model) and isinstance(model(), QAbstractItemModel):
             m = model()
-            for row in range(m.rowCount()):
-                for column in range(m.columnCount()):
+            root = QModelIndex()
+            columns = 1 if isinstance(m, QAbstractListModel) else m.columnCount(root)
+            for row in range(m.rowCount(root)):
+                for column in range(columns):
                     texts.append(str(m.index(row, column).data() or ""))
     return "\n".join(t for t in texts if t)
 
@@ -141,6 +143,8 @@ def test_lock_now_is_ctrl_l(qtbot: QtBot, make_window, demo: tuple[Path, Passwor
     folder, passwords = demo
     window = make_window(folder)
     _sign_in(qtbot, window, "demo.nurse", passwords["demo.nurse"])
+    window.activateWindow()  # shortcuts go to the active window, as at a real desk
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     with qtbot.waitSignal(window.session.locked, timeout=10_000):
         qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.work is None

@@ -3,7 +3,6 @@ ticking. The board is computed on the store worker; this page only shows it."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
@@ -25,7 +24,7 @@ from app.store.board import load_ward_board_inputs
 from app.store.store import Store
 from app.ui.board.model import PATIENT_ID_ROLE, WardBoardModel
 from app.ui.ops import Changes, StoreRunner
-from app.ui.widgets import named
+from app.ui.widgets import disconnect_quietly, named
 
 #: How often the board is computed again from the store (clocks also tick every second).
 RELOAD_MS = 60_000
@@ -154,7 +153,6 @@ class BoardPage(QWidget):
         self._stopped = True
         self._tick.stop()
         self._reload_timer.stop()
-        with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
-            self._runner.changed.disconnect(self._on_changed)
+        disconnect_quietly(self._runner.changed, self._on_changed)
         self.model.clear()
         self.summary.clear()

@@ -1,0 +1,1 @@
+"""The patients screen: the ward's patients, their stays and their demographics."""

@@ -8,8 +8,10 @@ INSTALLED := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Tests and benchmarks draw Qt offscreen; `make run` uses the real display.
 TEST_ENV := QT_QPA_PLATFORM=offscreen
+# What Qt's X11 platform needs beyond the base image (make screenshots; a real display).
+XCB_PACKAGES := xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0
 
-.PHONY: run test check lint typecheck imports pytest soak bench demo-reset clean
+.PHONY: run test check lint typecheck imports pytest soak bench screenshots demo-reset clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +52,11 @@ soak: $(INSTALLED)
 ## Benchmarks: ratios against plain SQLite in the same process, written to docs/benchmarks.md.
 bench: $(INSTALLED)
 	$(TEST_ENV) $(BIN)/python -m bench --write docs/benchmarks.md
+
+## Screenshots of the main screens under Xvfb, from a fresh demo ward (docs/screenshots/).
+screenshots: $(INSTALLED)
+	@dpkg -s $(XCB_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $(XCB_PACKAGES))
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m scripts.screenshots
 
 ## Throw the demo ward away and build a new one (prints new demo passwords).
 demo-reset: $(INSTALLED)

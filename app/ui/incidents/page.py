@@ -82,7 +82,8 @@ class IncidentsPage(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(True)
+        # One line per record, so a full shift's records fit; a cell's whole text is its tooltip.
+        self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         header = self.table.horizontalHeader()
@@ -147,7 +148,6 @@ class IncidentsPage(QWidget):
         if self._stopped:
             return
         self.model.set_rows(rows)
-        self.table.resizeRowsToContents()
         self.rows_loaded.emit(rows)
 
     def _show_reference(self, reference: Reference) -> None:

@@ -81,6 +81,8 @@ class IncidentOnBoard(DomainModel):
     started_at: Instant
     status: str
     missing: tuple[str, ...]  # statutory items still missing, by letter
+    #: A draft a ward manager returned for correction (the nurse must see it on the board).
+    returned: bool = False
 
 
 class PatientOnBoard(DomainModel):
@@ -94,6 +96,8 @@ class PatientOnBoard(DomainModel):
     segregation: EpisodeOnBoard | None = None
     incidents_last_7d: int = 0
     drafts: int = 0
+    #: Of the drafts, how many a ward manager returned for correction.
+    returned: int = 0
     awaiting_sign_off: int = 0
     conflicted: int = 0
 
@@ -216,6 +220,7 @@ def _patient_rows(
             segregation=next((e for e in segregations if e.patient_id == pid), None),
             incidents_last_7d=inputs.incidents_7d_by_patient.get(pid, 0),
             drafts=sum(i.patient_id == pid for i in drafts),
+            returned=sum(i.patient_id == pid and i.returned for i in drafts),
             awaiting_sign_off=sum(i.patient_id == pid for i in awaiting),
             conflicted=inputs.conflicted_by_patient.get(pid, 0),
         )
@@ -251,4 +256,5 @@ def _incident_on_board(
         started_at=incident.started_at,
         status=incident.status.value,
         missing=tuple(m.item for m in missing_items(incident, patients.get(incident.patient_id))),
+        returned=incident.is_returned,
     )

@@ -51,7 +51,7 @@ def load_ward_board_inputs(reader: RecordReader, ward_id: UUID, at: datetime) ->
         *(s.patient_id for s in spells),
         *conflicted_by_patient,
     }
-    patients = {p.id: p for p in (reader.get(Patient, pid) for pid in patient_ids) if p}
+    patients = reader.get_many(Patient, patient_ids)
     on_ward = {s.patient_id: patients[s.patient_id] for s in spells if s.patient_id in patients}
     return WardBoardInputs(
         ward_id=ward_id,

@@ -6,6 +6,7 @@ payload into its domain class. Voided records are left out unless asked for.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,6 +59,20 @@ class RecordReader:
             .where(RecordRow.record_id == record_id, RecordRow.kind == cls.KIND)
         ).scalar_one_or_none()
         return None if row is None else cls.model_validate_json(row, context=STORED)
+
+    def get_many(self, cls: type[R], record_ids: Iterable[UUID]) -> dict[UUID, R]:
+        """The current states of the records ``record_ids`` of class ``cls`` that exist, by id
+        (one query, along the primary key)."""
+        ids = list(set(record_ids))
+        if not ids:
+            return {}
+        payloads = self._session.scalars(
+            select(RevisionRow.payload)
+            .join(RecordRow, RecordRow.current_revision_id == RevisionRow.revision_id)
+            .where(RecordRow.record_id.in_(ids), RecordRow.kind == cls.KIND)
+        )
+        records = (cls.model_validate_json(payload, context=STORED) for payload in payloads)
+        return {record.id: record for record in records}
 
     def state(self, record_id: UUID) -> RecordState | None:
         """One record of any kind with its storage facts."""
@@ -122,13 +137,13 @@ class RecordReader:
         return {pid: n for pid, n in self._session.execute(query).all() if pid is not None}
 
     def conflicted_by_patient(self, *, ward_id: UUID) -> dict[UUID, int]:
-        """Conflicted records of ``ward_id``, counted per patient."""
-        query = (
-            select(RecordRow.patient_id, func.count())
-            .where(RecordRow.tip_count > 1, RecordRow.ward_id == ward_id)
-            .group_by(RecordRow.patient_id)
+        """Conflicted records of ``ward_id``, counted per patient. Counted here rather than
+        grouped in SQL, so the query keeps to the partial index of conflicted records (a
+        GROUP BY makes SQLite scan the whole table: 100 ms on five years of a ward)."""
+        query = select(RecordRow.patient_id).where(
+            RecordRow.tip_count > 1, RecordRow.ward_id == ward_id
         )
-        return {pid: n for pid, n in self._session.execute(query).all() if pid is not None}
+        return dict(Counter(pid for pid in self._session.scalars(query) if pid is not None))
 
     def history(self, record_id: UUID) -> list[Revision]:
         """Every revision of a record, oldest first (the record's full history)."""

@@ -5,9 +5,10 @@ silently follows a version its author has not seen). A form's saves run one afte
 the store worker, so the base is tracked there, where each save's result is known before the
 next save starts.
 
-:class:`DraftAutosave` saves a form's draft a couple of seconds after the last change, at
-once when asked (``flush``: leaving the form, locking the window), and skips a save when the
-content has not changed since the last one (Spyder's autosave habit). A refused draft (a rule
+:class:`DraftAutosave` saves a form's draft a couple of seconds after the last change — and at
+least every few seconds while someone keeps typing — at once when asked (``flush``: leaving
+the form, locking the window), and skips a save when the content has not changed since the
+last one (Spyder's autosave habit). A refused draft (a rule
 the draft already breaks, say an end before a start) is shown on the form, not in a dialog.
 """
 
@@ -17,7 +18,7 @@ import threading
 from collections.abc import Callable
 from uuid import UUID
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from app.models.base import Record
 from app.models.errors import UserFacingError
@@ -26,6 +27,8 @@ from app.ui.context import ScreenContext
 from app.ui.ops import Changes
 
 AUTOSAVE_MS = 2_000
+#: The longest a change waits while typing goes on (a SIGKILL loses at most this much).
+AUTOSAVE_AT_LEAST_MS = 5_000
 
 
 class RecordSaver:
@@ -89,6 +92,7 @@ class DraftAutosave(QObject):
         build: Callable[[], Record | None],
         *,
         delay_ms: int = AUTOSAVE_MS,
+        at_least_ms: int = AUTOSAVE_AT_LEAST_MS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -99,14 +103,23 @@ class DraftAutosave(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self.flush)
+        self._at_least_ms = at_least_ms
+        self._unsaved_since = QElapsedTimer()
 
     def changed(self) -> None:
-        """A field changed: save in a moment (each change restarts the wait)."""
+        """A field changed: save in a moment (each change restarts the wait), or now if the
+        first unsaved change is already ``at_least_ms`` old."""
+        if not self._unsaved_since.isValid():
+            self._unsaved_since.start()
+        elif self._unsaved_since.hasExpired(self._at_least_ms):
+            self.flush()
+            return
         self._timer.start()
 
     def flush(self) -> None:
         """Save now if the form holds something new."""
         self._timer.stop()
+        self._unsaved_since.invalidate()
         try:
             record = self._build()
         except UserFacingError as exc:

@@ -7,9 +7,12 @@ person saw stays in any widget for the next one to find.
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -31,16 +34,20 @@ from PySide6.QtWidgets import (
 from app.models.clock import utc_now
 from app.models.policy import ClinicalPolicy
 from app.store.layout import FolderContents
-from app.ui.board.page import BoardPage
-from app.ui.context import Navigator, ScreenContext
-from app.ui.incidents.statement_queries import MyAccounts
-from app.ui.incidents.statements import StatementsPage
 from app.ui.ops import StoreRunner
-from app.ui.screens import HANDLERS, SCREENS
 from app.ui.session.controller import Session, SignedIn, StandaloneSetUp
 from app.ui.session.idle import IdleWatcher
 from app.ui.session.pages import FolderProblemPage, SetUpPage, SignInPage
 from app.ui.widgets import named
+
+if TYPE_CHECKING:
+    from app.ui.board.page import BoardPage
+    from app.ui.incidents.statement_queries import MyAccounts
+    from app.ui.screens import ScreenFactory
+
+#: Imported in the background once the locked window is up (see MainWindow._warm_up): the
+#: screens, the store and everything they need, so a sign-in does not wait for them.
+WARM_UP_MODULES = ("app.store.store", "app.ui.screens")
 
 DEMO_BANNER = (
     "DEMO DATA — a fictitious ward for trying RPR. Nothing here is a real patient; do not "
@@ -66,6 +73,10 @@ class WorkArea(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        # Imported here, not with the window: the locked window appears before them.
+        from app.ui.context import Navigator, ScreenContext  # noqa: PLC0415
+        from app.ui.screens import EAGER_SCREENS, HANDLERS, SCREENS  # noqa: PLC0415
+
         self.setObjectName("work-area")
         self.tabs = named(QTabWidget(), "Screens")
         self.navigator = Navigator(self)
@@ -97,19 +108,47 @@ class WorkArea(QWidget):
             navigator=self.navigator,
         )
         for title, factory in SCREENS:
-            screen = factory(self.context)
-            self.tabs.addTab(screen, title)
-            if isinstance(screen, BoardPage):
-                self.board = screen
-            if isinstance(screen, StatementsPage):
-                screen.loaded.connect(self._remind)
-                self.give_button.clicked.connect(
-                    lambda _checked=False, page=screen: self.tabs.setCurrentWidget(page)
-                )
+            # The board and the accounts still owed are wanted at once; every other screen is
+            # built the first time it is shown, so signing in draws the board sooner.
+            eager = factory in EAGER_SCREENS
+            self.tabs.addTab(factory(self.context) if eager else _NotBuilt(factory), title)
+            self._wire(self.tabs.widget(self.tabs.count() - 1))
+        self.tabs.currentChanged.connect(self._build)
         for signal_name, method in HANDLERS.items():
             getattr(self.navigator, signal_name).connect(
                 lambda value, method=method: self._route(method, value)
             )
+
+    def _wire(self, screen: QWidget | None) -> None:
+        from app.ui.board.page import BoardPage  # noqa: PLC0415 - see __init__
+        from app.ui.incidents.statements import StatementsPage  # noqa: PLC0415
+
+        if isinstance(screen, BoardPage):
+            self.board = screen
+        if isinstance(screen, StatementsPage):
+            screen.loaded.connect(self._remind)
+            self.give_button.clicked.connect(
+                lambda _checked=False, page=screen: self.tabs.setCurrentWidget(page)
+            )
+
+    def _build(self, index: int) -> QWidget | None:
+        """The screen of tab ``index``, built now if it has not been yet."""
+        pending = self.tabs.widget(index)
+        if not isinstance(pending, _NotBuilt):
+            return pending
+        screen = pending.factory(self.context)
+        title = self.tabs.tabText(index)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)  # noqa: FBT003 - Qt's API
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, screen, title)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(False)  # noqa: FBT003 - Qt's API
+        pending.deleteLater()
+        self._wire(screen)
+        return screen
 
     def _remind(self, accounts: MyAccounts) -> None:
         """Staff named on an incident are asked for their own account at sign-in, and
@@ -125,14 +164,15 @@ class WorkArea(QWidget):
         )
 
     def screens(self) -> list[QWidget]:
-        """Every screen, in tab order."""
+        """Every screen built so far, in tab order."""
         widgets = (self.tabs.widget(i) for i in range(self.tabs.count()))
-        return [widget for widget in widgets if widget is not None]
+        return [w for w in widgets if w is not None and not isinstance(w, _NotBuilt)]
 
     def _route(self, method: str, value: object) -> None:
-        for screen in self.screens():
+        for index in range(self.tabs.count()):
+            screen = self._build(index)
             handler = getattr(screen, method, None)
-            if handler is not None:
+            if screen is not None and handler is not None:
                 self.tabs.setCurrentWidget(screen)
                 handler(value)
                 return
@@ -143,6 +183,14 @@ class WorkArea(QWidget):
             stop = getattr(screen, "stop", None)
             if callable(stop):
                 stop()
+
+
+class _NotBuilt(QWidget):
+    """Stands in a tab until its screen is first shown."""
+
+    def __init__(self, factory: ScreenFactory) -> None:
+        super().__init__()
+        self.factory = factory
 
 
 class MainWindow(QMainWindow):
@@ -199,6 +247,18 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             app.applicationStateChanged.connect(lambda _state: self.idle.check_now())
         self.session.inspect(self._first_screen)
+        self._warm_up()
+
+    @staticmethod
+    def _warm_up() -> None:
+        """Import what a session needs while the window waits, locked, for someone to sign in
+        (imports only: no widget is made off the GUI thread)."""
+
+        def load() -> None:
+            for module in WARM_UP_MODULES:
+                importlib.import_module(module)
+
+        threading.Thread(target=load, name="rpr-warm-up", daemon=True).start()
 
     # -- building ------------------------------------------------------------------------
 

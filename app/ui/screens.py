@@ -46,6 +46,9 @@ SCREENS: list[tuple[str, ScreenFactory]] = [
     ("Staff and &accounts", staff_screen),
 ]
 
+#: Screens built at sign-in; the others are built when first shown.
+EAGER_SCREENS: frozenset[ScreenFactory] = frozenset({board_screen, statements_screen})
+
 #: Navigator signal name → the screen method that honours it.
 HANDLERS = {
     "patient_requested": "show_patient",

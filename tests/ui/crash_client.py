@@ -24,8 +24,7 @@ from PySide6.QtWidgets import QApplication
 from app.models.policy import DEFAULT_POLICY
 from app.models.revision import Revision
 from app.store.keyslot_crypto import KdfPolicy, set_kdf_policy
-from app.ui import screens
-from app.ui.incidents.page import IncidentsPage, incidents_screen
+from app.ui.incidents.page import IncidentsPage
 from app.ui.main_window import MainWindow
 from tests.conftest import FAST_KDF
 
@@ -57,8 +56,6 @@ def main() -> int:
     username = sys.stdin.readline().strip()
     password = sys.stdin.readline().rstrip("\n")
     set_kdf_policy(KdfPolicy(default=FAST_KDF, minimum=FAST_KDF))
-    if not any(factory is incidents_screen for _, factory in screens.SCREENS):
-        screens.SCREENS.append(("&Incidents", incidents_screen))
     app = QApplication(sys.argv[:1])
     window = MainWindow(folder, policy=DEFAULT_POLICY, idle_lock_minutes=60)
     window.show()
@@ -69,6 +66,9 @@ def main() -> int:
     wait_until(lambda: window.work is not None, "signing in")
     work = window.work
     assert work is not None
+    work.tabs.setCurrentIndex(  # the Incidents tab, as a nurse would click it
+        next(i for i in range(work.tabs.count()) if "Incidents" in work.tabs.tabText(i))
+    )
     page = next(s for s in work.screens() if isinstance(s, IncidentsPage))
     wait_until(lambda: bool(page.patients), "the ward's patients")
     work.navigator.new_incident_requested.emit(page.patients[0].id)

@@ -6,6 +6,8 @@ from pytestqt.qtbot import QtBot
 
 from app.models.incident_parts import IncidentStatus
 from app.models.revision import RevisionAction
+from app.ui.board.model import Column as BoardColumn
+from app.ui.board.model import WardBoardModel
 from app.ui.board.page import load_board
 from app.ui.incidents.list_model import Column
 from app.ui.incidents.missing import MissingItemsModel, everything_missing
@@ -88,6 +90,15 @@ def test_sign_off_and_return(qtbot: QtBot, signed_in) -> None:
     assert returned_row.incident_id in [d.incident_id for d in board.drafts]
     patient_row = next(p for p in board.patients if p.patient_id == returned_row.patient_id)
     assert patient_row.drafts >= 1
+    assert patient_row.returned == 1
+    board_model = WardBoardModel(nurse.now)
+    board_model.set_board(board)
+    row = next(
+        r
+        for r in range(board_model.rowCount())
+        if board_model.row_of(board_model.index(r, 0)).patient_id == returned_row.patient_id
+    )
+    assert "1 returned for correction" in board_model.index(row, BoardColumn.DRAFTS).data()
 
     # corrected and submitted again: the return stays on the record
     nurse_form.after.outcome.setFocus()

@@ -165,4 +165,6 @@ class WardBoardModel(QAbstractTableModel):
             Column.CONFLICTS: row.conflicted,
         }
         count = counts[column]
+        if column is Column.DRAFTS and row.returned:
+            return f"{count} ({row.returned} returned for correction)"
         return str(count) if count else ""

@@ -14,14 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from app.models.errors import Locked, UserFacingError
 from app.models.people import AccessRole, Permission, StaffMember, UserAccount, Ward
 from app.store.layout import FolderContents, inspect_folder
-from app.store.store import Store, WriteTransaction
 from app.ui.ops import StoreRunner
+
+if TYPE_CHECKING:
+    # The store (and SQLAlchemy under it) is imported on the store worker when first needed,
+    # so the locked window appears without waiting for it.
+    from app.store.store import Store, WriteTransaction
 
 #: What a refused sign-in says, whether the username or the password was wrong (design: the
 #: sign-in screen must not tell which usernames exist).
@@ -112,6 +117,8 @@ class Session(QObject):
         data_dir = self.data_dir
 
         def work() -> tuple[Store, SignedIn]:
+            from app.store.store import Store  # noqa: PLC0415 - see the imports
+
             store = Store.open(data_dir, username, password)
             try:
                 return store, _signed_in(store)
@@ -136,6 +143,8 @@ class Session(QObject):
             )
 
         def work() -> tuple[Store, SignedIn]:
+            from app.store.store import Store  # noqa: PLC0415 - see the imports
+
             store = Store.create(
                 data_dir,
                 username=setup.username,

@@ -223,6 +223,10 @@ def open_unlocked(
             log.warning("the key slot of %s could not be brought up to date yet", actor)
     engine = make_engine(files.db, key)
     try:
+        # The working connection first (it puts a file not yet in WAL mode into it, which needs
+        # the file to itself), then the background check's.
+        with store_failures(), engine.connect():
+            pass
         if checked.needs_migration:
             with store_failures(), _write_session(engine) as session, session.begin():
                 migrate.upgrade(session.connection())

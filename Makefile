@@ -39,19 +39,20 @@ typecheck: $(INSTALLED)
 imports: $(INSTALLED)
 	$(BIN)/lint-imports
 
+# PostgreSQL: the configured one, or a throwaway cluster when none answers (scripts/with-postgres).
 pytest: $(INSTALLED)
-	$(TEST_ENV) $(BIN)/pytest -n auto -p no:cacheprovider
+	$(TEST_ENV) scripts/with-postgres $(BIN)/pytest -n auto -p no:cacheprovider
 
 ## Long crash and fault soaks (figures in docs/soak.md).
 soak: $(INSTALLED)
 	@mkdir -p bench/results && rm -f bench/results/soak.jsonl
 	$(TEST_ENV) RPR_SOAK=1 RPR_SOAK_REPORT=$(CURDIR)/bench/results/soak.jsonl \
-		$(BIN)/pytest -m soak -n auto -p no:cacheprovider tests
+		scripts/with-postgres $(BIN)/pytest -m soak -n auto -p no:cacheprovider tests
 	@cat bench/results/soak.jsonl
 
 ## Benchmarks: ratios against plain SQLite in the same process, written to docs/benchmarks.md.
 bench: $(INSTALLED)
-	$(TEST_ENV) $(BIN)/python -m bench --write docs/benchmarks.md
+	$(TEST_ENV) scripts/with-postgres $(BIN)/python -m bench --write docs/benchmarks.md
 
 ## Screenshots of the main screens under Xvfb, from a fresh demo ward (docs/screenshots/).
 screenshots: $(INSTALLED)

@@ -215,6 +215,23 @@ class UserAccount(Record):
 
 
 USERNAME_IN_USE = "username: another account already has this username"
+
+
+def sign_in_problem(account: UserAccount | None) -> str | None:
+    """Why ``account`` may not sign in on this PC even with the right password, or None.
+
+    domain.md §7: an administrator deactivates an account to stop it being used; a deactivated
+    account therefore signs in nowhere (its key slot stays until it is removed from the PC,
+    so the data key need not change for a short suspension).
+    """
+    if account is not None and not account.active:
+        return (
+            "account: deactivated by the ward's administrator; ask them to reactivate it "
+            "before signing in"
+        )
+    return None
+
+
 INACTIVE_STAFF_ACCOUNT = (
     "staff member: has left (inactive); make them active again before giving them an account"
 )
@@ -238,4 +255,118 @@ def account_problem(
         return USERNAME_IN_USE
     if staff is not None and not staff.active:
         return INACTIVE_STAFF_ACCOUNT
+    return None
+
+
+# ------------------------------------------------------------ changing an account that exists
+
+
+class AccountChange(StrEnum):
+    """What an administrator may do to an account that exists (domain.md §7: trust IT
+    manages accounts). None of them deletes anything: a role change or (de)activation is a
+    new revision of the :class:`UserAccount`; removing from this PC drops its key slot here."""
+
+    CHANGE_ROLE = "change_role"
+    DEACTIVATE = "deactivate"
+    REACTIVATE = "reactivate"
+    REMOVE_FROM_PC = "remove_from_pc"
+
+    @property
+    def done(self) -> str:
+        """What would be done, for a refusal: "deactivated", "removed from this PC"."""
+        return _CHANGE_DONE[self]
+
+
+_CHANGE_DONE: dict[AccountChange, str] = {
+    AccountChange.CHANGE_ROLE: "given another access role",
+    AccountChange.DEACTIVATE: "deactivated",
+    AccountChange.REACTIVATE: "reactivated",
+    AccountChange.REMOVE_FROM_PC: "removed from this PC",
+}
+
+#: Changes after which the account may no longer manage accounts on this PC.
+_TAKES_ADMIN_AWAY = frozenset(
+    {AccountChange.CHANGE_ROLE, AccountChange.DEACTIVATE, AccountChange.REMOVE_FROM_PC}
+)
+
+LAST_ADMINISTRATOR_RULE = (
+    "this PC must keep at least one active administrator account that can sign in here, or "
+    "nobody could manage its accounts"
+)
+OWN_ACCOUNT_RULE = (
+    "it is the account signed in now, and an administrator's own account is changed only by "
+    "another administrator"
+)
+ROLE_UNCHANGED = "access role: the account already has this access role"
+LEFT_STAFF_REACTIVATION = (
+    "staff member: has left (inactive); make them active again before reactivating their account"
+)
+ALREADY = "account: is already {}"
+
+
+def manages_here(account: UserAccount, users_here: Iterable[str]) -> bool:
+    """An active administrator account with a key slot on this PC (it can sign in here and
+    manage accounts)."""
+    return (
+        account.active
+        and may(account.access_role, Permission.MANAGE_ACCOUNTS)
+        and account.username in set(users_here)
+    )
+
+
+def _nothing_to_do(
+    account: UserAccount, change: AccountChange, new_role: AccessRole | None
+) -> str | None:
+    if change is AccountChange.CHANGE_ROLE and new_role is account.access_role:
+        return ROLE_UNCHANGED
+    if change is AccountChange.DEACTIVATE and not account.active:
+        return ALREADY.format("deactivated")
+    if change is AccountChange.REACTIVATE and account.active:
+        return ALREADY.format("active")
+    return None
+
+
+def account_change_problem(
+    account: UserAccount,
+    change: AccountChange,
+    *,
+    signed_in_as: str,
+    accounts: Iterable[UserAccount],
+    users_here: Iterable[str],
+    new_role: AccessRole | None = None,
+    staff: StaffMember | None = None,
+) -> str | None:
+    """Why ``change`` may not be made to ``account`` by the administrator signed in as
+    ``signed_in_as`` on a PC whose key slots are ``users_here``, or ``None`` (domain.md §7;
+    design.md "a standalone PC has a local administrator account").
+
+    The rules, in the order they are checked (the first broken one is named):
+    - nothing to do: the role is the one it has; it is already (in)active;
+    - **the last administrator**: after a role change, deactivation or removal from this PC,
+      at least one *other* active administrator account that can sign in here must remain
+      (:data:`LAST_ADMINISTRATOR_RULE`);
+    - **yourself**: the signed-in administrator changes none of these on their own account
+      (:data:`OWN_ACCOUNT_RULE`): a slip would lock them out mid-task;
+    - reactivating the account of a staff member who has left is refused until they are made
+      active again (:data:`LEFT_STAFF_REACTIVATION`).
+    Whether a clinical role is allowed without a staff record is :class:`UserAccount`'s rule.
+    """
+    users = tuple(users_here)
+    pointless = _nothing_to_do(account, change, new_role)
+    if pointless is not None:
+        return pointless
+    loses_admin = change in _TAKES_ADMIN_AWAY and not (
+        change is AccountChange.CHANGE_ROLE
+        and new_role is not None
+        and may(new_role, Permission.MANAGE_ACCOUNTS)
+    )
+    if loses_admin and manages_here(account, users):
+        others = [a for a in accounts if a.id != account.id and manages_here(a, users)]
+        if not others:
+            return f"account: {account.username} cannot be {change.done}: {LAST_ADMINISTRATOR_RULE}"
+    own = account.username == normalise_username(signed_in_as)
+    if own and change is not AccountChange.REACTIVATE:
+        return f"account: {account.username} cannot be {change.done}: {OWN_ACCOUNT_RULE}"
+    if change is AccountChange.REACTIVATE and staff is not None and not staff.active:
+        return LEFT_STAFF_REACTIVATION
     return None

@@ -16,8 +16,8 @@ from pytestqt.qtbot import QtBot
 from app.models.clock import to_local
 from app.models.segregation import EngagementKind, LtsDecision, LtsReviewKind
 from app.ui.context import ScreenContext
+from app.ui.isolation.care_plans import CarePlanForm
 from app.ui.isolation.lts_forms import (
-    CarePlanForm,
     EngagementForm,
     LtsReviewForm,
     StartLtsForm,
@@ -301,7 +301,7 @@ def test_every_control_of_the_isolation_screens_and_their_forms_has_a_name_and_o
     ctx = signed_in("demo.manager")
     missing: list[str] = []
     for factory, kind, keys in (
-        (seclusion_screen, SeclusionScreen, "ORE"),
+        (seclusion_screen, SeclusionScreen, "ORTE"),
         (segregation_screen, SegregationScreen, "RMTE"),
     ):
         screen = open_screen(qtbot, ctx, factory, kind)

@@ -333,18 +333,20 @@ def test_an_account_is_removed_from_this_pc_with_progress_shown(
         assert "demo.manager" not in store.users()
 
 
-def test_the_account_signed_in_now_cannot_remove_itself(qtbot: QtBot, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_administrator_cannot_remove_itself(qtbot: QtBot, signed_in) -> None:  # type: ignore[no-untyped-def]
     ctx = signed_in("demo.admin")
     page = open_page(qtbot, ctx)
     choose(qtbot, page, "demo.admin", Column.USERNAME)
     panel = page.accounts
     assert page.form.isHidden()  # the administrator has no staff record
     qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(panel.confirm_remove, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.error.text() != "", timeout=WAIT)
     assert panel.error.text() == (
-        "The account signed in now cannot remove itself; sign in as another account."
+        "account: demo.admin cannot be removed from this PC: this PC must keep at least one "
+        "active administrator account that can sign in here, or nobody could manage its "
+        "accounts"
     )
+    assert not panel.confirm_text.isVisibleTo(page)  # refused before asking
+    qtbot.mouseClick(panel.confirm_remove, Qt.MouseButton.LeftButton)  # even if it were shown
     assert not panel.progress.isVisibleTo(page)
     assert "demo.admin" in users_here(ctx)
 

@@ -19,13 +19,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -44,7 +46,6 @@ from app.models.form_draft import DraftStatus, FormDraft
 from app.models.revision import Revision
 from app.ui.context import ScreenContext
 from app.ui.forms import DraftAutosave, RecordSaver
-from app.ui.isolation.fields import InstantEdit
 from app.ui.isolation.wording import local_time
 from app.ui.widgets import error_label, named
 
@@ -295,22 +296,40 @@ class FormPanel(QWidget):
 
 
 def _text(widget: Any) -> str:
+    """A plain Qt field's value as draft text (the isolation fields have ``value_text``).
+    Every kind of field a form adds must be here, or its value would be lost on a lock."""
     if isinstance(widget, QLineEdit):
         return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
     if isinstance(widget, QAbstractButton):
         return "1" if widget.isChecked() else ""
     if isinstance(widget, QSpinBox):
         return str(widget.value())
-    return ""
+    if isinstance(widget, QDateEdit):
+        return widget.date().toString(Qt.DateFormat.ISODate)
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    raise TypeError(f"a draft cannot keep a {type(widget).__name__}")  # a bug, not input
 
 
 def _set_text(widget: Any, text: str) -> None:
     if isinstance(widget, QLineEdit):
         widget.setText(text)
+    elif isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(text)
     elif isinstance(widget, QAbstractButton):
         widget.setChecked(text == "1")
     elif isinstance(widget, QSpinBox) and text.lstrip("-").isdigit():
         widget.setValue(int(text))
+    elif isinstance(widget, QDateEdit):
+        day = QDate.fromString(text, Qt.DateFormat.ISODate)
+        if day.isValid():
+            widget.setDate(day)
+    elif isinstance(widget, QComboBox):
+        at = widget.findText(text)
+        if at >= 0:
+            widget.setCurrentIndex(at)
 
 
 def _on_change(widget: Any, call: Callable[[], None]) -> None:
@@ -323,7 +342,7 @@ def _on_change(widget: Any, call: Callable[[], None]) -> None:
         widget.currentIndexChanged.connect(lambda *_: call())
     elif isinstance(widget, QSpinBox):
         widget.valueChanged.connect(lambda *_: call())
-    elif isinstance(widget, InstantEdit):
+    elif isinstance(widget, QDateTimeEdit):  # InstantEdit and QDateEdit
         widget.dateTimeChanged.connect(lambda *_: call())
     elif isinstance(widget, QAbstractItemView):
         widget.model().dataChanged.connect(lambda *_: call())

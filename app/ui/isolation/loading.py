@@ -80,7 +80,8 @@ class EpisodeList:
 
 @dataclass(frozen=True, slots=True)
 class SeclusionDetail:
-    """One seclusion episode as its view shows it (observations and reviews newest first)."""
+    """One seclusion episode as its view shows it (observations and reviews newest first),
+    with the versions of the episode record (each change of the care plan is one)."""
 
     episode: SeclusionEpisode
     patient_name: str
@@ -89,6 +90,7 @@ class SeclusionDetail:
     observations: tuple[SeclusionObservation, ...]
     reviews: tuple[SeclusionReview, ...]
     drafts: tuple[KeptDraft, ...]
+    versions: tuple[Revision, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,8 +203,8 @@ def _open_drafts(reader: RecordReader, episode_id: UUID) -> tuple[KeptDraft, ...
 
 
 def load_seclusion_detail(store: Store, episode_id: UUID) -> SeclusionDetail | None:
-    """One seclusion episode with its observations, reviews and open drafts (None when the
-    id is not a seclusion episode)."""
+    """One seclusion episode with its observations, reviews, versions and open drafts (None
+    when the id is not a seclusion episode)."""
     with store.read() as reader:
         state = reader.state(episode_id)
         if state is None or not isinstance(state.record, SeclusionEpisode):
@@ -217,6 +219,7 @@ def load_seclusion_detail(store: Store, episode_id: UUID) -> SeclusionDetail | N
             ),
             reviews=tuple(reader.find(SeclusionReview, parent_id=episode_id, newest_first=True)),
             drafts=_open_drafts(reader, episode_id),
+            versions=tuple(reader.history(episode_id)),
         )
 
 

@@ -1,6 +1,7 @@
 """The long-term segregation forms: the decision that starts it, a review of any kind, an
-engagement entry, a revision of the care plan, and the end (domain.md §3 "Long-term
-segregation"). Who must attend, what the plan must hold and every other rule are the models'.
+engagement entry, and the end (domain.md §3 "Long-term segregation"); the care plan's form is
+in :mod:`app.ui.isolation.care_plans`. Who must attend, what the plan must hold and every
+other rule are the models'.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from app.models.segregation import (
     MAX_ENGAGEMENT,
     EngagementKind,
     LtsAction,
-    LtsCarePlan,
     LtsDecision,
     LtsEngagementEntry,
     LtsEpisode,
@@ -31,6 +31,7 @@ from app.models.segregation import (
     Participation,
 )
 from app.ui.context import ScreenContext
+from app.ui.isolation.care_plans import LTS_CARE_PLAN_SECTIONS as CARE_PLAN_SECTIONS
 from app.ui.isolation.fields import ChoiceBox, InstantEdit, StaffChecklist, StaffChoice, TextBox
 from app.ui.isolation.form import FormPanel
 from app.ui.isolation.loading import PatientChoice
@@ -48,18 +49,6 @@ PARTICIPATION = [
     (Participation.INVITED_DID_NOT_ATTEND.value, "Invited, did not attend"),
     (Participation.ATTENDED.value, "Attended"),
 ]
-#: The care plan's sections, in order, with their wording (domain.md §3 "LTS care plan").
-CARE_PLAN_SECTIONS = {
-    "why_needed": "Wh&y LTS is needed",
-    "own_area": "Own area",
-    "fresh_air": "Fresh air",
-    "bathroom": "Bathroom",
-    "meaningful_contact": "Contact with staff, family and others",
-    "activity": "Therapeutic, physical and leisure activity",
-    "physical_health_monitoring": "Physical-health monitoring",
-    "risk_management": "Risk management",
-    "steps_to_end": "Steps to &end LTS (specific and observable, one a line)",
-}
 
 
 def _chosen(choice: StaffChoice, what: str) -> StaffMember:
@@ -322,41 +311,6 @@ class EngagementForm(FormPanel):
             kind=EngagementKind(self.kind.value()),
             notes=self.notes.text(),
         )
-
-
-class CarePlanForm(FormPanel):
-    """The LTS care plan, every section; saving makes a new version of the episode (the
-    earlier versions stay in its history)."""
-
-    FORM = "lts_care_plan"
-
-    def __init__(
-        self, ctx: ScreenContext, episode: LtsEpisode, base: UUID, draft: Draft = None
-    ) -> None:
-        super().__init__(
-            ctx,
-            "Revise the LTS care plan",
-            patient_id=episode.patient_id,
-            parent_id=episode.id,
-            record_base=base,
-            draft=draft,
-        )
-        self.episode = episode
-        self.say(
-            "Each save is a new version of the plan; earlier versions are kept in the "
-            "episode's history. Ctrl+Enter saves."
-        )
-        self.boxes = {
-            key: self.add_row(key, label, TextBox(getattr(episode.care_plan, key) or ""))
-            for key, label in CARE_PLAN_SECTIONS.items()
-        }
-        self.ready()
-
-    def build_record(self) -> LtsEpisode:
-        """The episode with the revised plan."""
-        sections = {key: box.toPlainText() or None for key, box in self.boxes.items()}
-        plan = LtsCarePlan.build(**sections)
-        return LtsEpisode.build(**(self.episode.model_dump() | {"care_plan": plan.model_dump()}))
 
 
 class EndLtsForm(FormPanel):

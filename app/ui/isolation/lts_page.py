@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -28,10 +27,15 @@ from app.models.form_draft import FormDraft
 from app.models.isolation_roles import is_commissioner
 from app.models.patient import Patient
 from app.models.people import StaffMember
-from app.models.revision import Revision
 from app.models.segregation import LtsEngagementEntry, LtsEpisode, LtsReview
 from app.store.store import Store
 from app.ui.context import ScreenContext
+from app.ui.isolation.care_plans import (
+    LTS_CARE_PLAN_SECTIONS,
+    CarePlanForm,
+    care_plan_text,
+    scrolling,
+)
 from app.ui.isolation.episode_page import EpisodePage, table
 from app.ui.isolation.form import FormPanel
 from app.ui.isolation.loading import (
@@ -42,8 +46,6 @@ from app.ui.isolation.loading import (
     load_lts_detail,
 )
 from app.ui.isolation.lts_forms import (
-    CARE_PLAN_SECTIONS,
-    CarePlanForm,
     EndLtsForm,
     EngagementForm,
     LtsReviewForm,
@@ -118,23 +120,6 @@ def decision_text(episode: LtsEpisode) -> str:
     )
 
 
-def care_plan_text(episode: LtsEpisode, versions: Sequence[Revision]) -> str:
-    """The care plan section by section, then the versions of the episode."""
-    lines = []
-    for key, label in CARE_PLAN_SECTIONS.items():
-        value = getattr(episode.care_plan, key)
-        text = escape(value).replace("\n", "<br>") if value else "<i>not written yet</i>"
-        lines.append(f"<b>{escape(label.replace('&', ''))}:</b> {text}")
-    if versions:
-        lines.append(
-            f"<br><i>{len(versions)} version{'s' if len(versions) != 1 else ''} of this episode "
-            "(each change of the plan is one; none is deleted). Latest saved "
-            f"{escape(format_local(versions[-1].created_at))} by {escape(versions[-1].author)}."
-            "</i>"
-        )
-    return "<br>".join(lines)
-
-
 class SegregationScreen(EpisodePage):
     """Running and recent long-term segregation of the ward."""
 
@@ -201,8 +186,8 @@ class SegregationScreen(EpisodePage):
         logs = self.logs = named(QTabWidget(), "Records of the episode")
         logs.addTab(table("Reviews", self.reviews), "Reviews")
         logs.addTab(table("Engagement log", self.engagement), "Engagement log")
-        logs.addTab(_scrolling(self.care_plan), "Care plan")
-        logs.addTab(_scrolling(self.decision), "Decision record")
+        logs.addTab(scrolling(self.care_plan), "Care plan")
+        logs.addTab(scrolling(self.decision), "Decision record")
         column = QVBoxLayout(page)
         column.addWidget(self.header)
         column.addWidget(self.chips)
@@ -232,7 +217,9 @@ class SegregationScreen(EpisodePage):
             lines.append("<b>Two versions of this episode wait to be resolved (see History).</b>")
         self.header.setText("<br>".join(lines))
         self.decision.setText(decision_text(episode))
-        self.care_plan.setText(care_plan_text(episode, detail.versions))
+        self.care_plan.setText(
+            care_plan_text(episode.care_plan, LTS_CARE_PLAN_SECTIONS, detail.versions)
+        )
         self.reviews.set_rows(detail.reviews)
         self.engagement.set_rows(detail.engagement)
         self.drafts.setText(self.drafts_line(detail.drafts, FORM_LABELS))
@@ -326,10 +313,3 @@ def _lts_status(row: EpisodeRow, at: datetime) -> str:
         days = (local_date(row.ended_at) - local_date(row.started_at)).days + 1
         return f"Ended {local_time(row.ended_at, at)} after {days} day{'s' if days != 1 else ''}"
     return f"LTS day {(row.days_elapsed or 0) + 1}"
-
-
-def _scrolling(label: QLabel) -> QScrollArea:
-    area = named(QScrollArea(), label.accessibleName())
-    area.setWidgetResizable(True)
-    area.setWidget(label)
-    return area

@@ -271,6 +271,13 @@ class EndSeclusionForm(FormPanel):
             draft=draft,
         )
         self.episode = episode
+        unwritten = episode.care_plan.unanswered_sections()
+        if unwritten:
+            self.say(
+                "The care plan has nothing yet for: "
+                + ", ".join(name.replace("_", " ") for name in unwritten)
+                + ". Escape, then Revise the care plan (Alt+T), to write it first."
+            )
         self.ended_at = self.add_row("ended_at", "Ended a&t", InstantEdit(ctx.now()))
         self.ended_by = self.add_row(
             "ended_by", "Decided &by", StaffChoice(staff, decided_by or signed_in_staff(ctx))

@@ -1,7 +1,8 @@
 """The seclusion screen: running and recently ended seclusions with their live clocks; for
-the chosen one its clocks, observations, reviews and care plan, and the forms to add an
-observation (Alt+O, then Enter), record a review (Alt+R) and end it (Alt+E); a new seclusion
-is started with Alt+N (domain.md §3 "Seclusion")."""
+the chosen one its clocks, observations, reviews and care plan with its versions, and the
+forms to add an observation (Alt+O, then Enter), record a review (Alt+R), write or revise the
+care plan (Alt+T) and end it (Alt+E); a new seclusion is started with Alt+N (domain.md §3
+"Seclusion")."""
 
 from __future__ import annotations
 
@@ -26,13 +27,18 @@ from app.models.patient import Patient
 from app.models.people import StaffMember
 from app.models.review_clocks import most_urgent
 from app.models.seclusion import (
-    SeclusionCarePlan,
     SeclusionEpisode,
     SeclusionObservation,
     SeclusionReview,
 )
 from app.store.store import Store
 from app.ui.context import ScreenContext
+from app.ui.isolation.care_plans import (
+    SECLUSION_CARE_PLAN_SECTIONS,
+    SeclusionCarePlanForm,
+    care_plan_text,
+    scrolling,
+)
 from app.ui.isolation.episode_page import EpisodePage, table
 from app.ui.isolation.form import FormPanel
 from app.ui.isolation.loading import (
@@ -55,6 +61,7 @@ from app.ui.widgets import named
 FORM_LABELS = {
     "seclusion_observation": "Observation",
     "seclusion_review": "Seclusion review",
+    "seclusion_care_plan": "Care plan revision",
     "end_seclusion": "End of seclusion",
 }
 
@@ -133,16 +140,6 @@ def review_columns() -> list[Column[SeclusionReview]]:
     ]
 
 
-def care_plan_text(plan: SeclusionCarePlan) -> str:
-    """The seclusion care plan, section by section (unwritten ones say so)."""
-    lines = []
-    for name in type(plan).model_fields:
-        value = getattr(plan, name)
-        title = name.replace("_", " ").capitalize()
-        lines.append(f"<b>{title}:</b> {escape(value) if value else '<i>not written yet</i>'}")
-    return "<br>".join(lines)
-
-
 class SeclusionScreen(EpisodePage):
     """Running and recent seclusions of the ward."""
 
@@ -180,14 +177,22 @@ class SeclusionScreen(EpisodePage):
         self.observe_button = named(QPushButton("Add &observation"), "Add observation")
         self.observe_button.setToolTip("Alt+O opens it filled in; Enter saves")
         self.review_button = named(QPushButton("Record &review"), "Record review")
+        self.plan_button = named(QPushButton("Revise &the care plan"), "Revise the care plan")
+        self.plan_button.setToolTip("Each save is a new version; earlier ones stay in History")
         self.end_button = named(QPushButton("&End seclusion"), "End seclusion")
         self.history_button = named(QPushButton("Histor&y"), "History")
         self.observe_button.clicked.connect(self.open_observation)
         self.review_button.clicked.connect(self.open_review)
+        self.plan_button.clicked.connect(self.open_care_plan)
         self.end_button.clicked.connect(self._end_clicked)
         self.history_button.clicked.connect(self._history)
         actions = QHBoxLayout()
-        for button in (self.observe_button, self.review_button, self.end_button):
+        for button in (
+            self.observe_button,
+            self.review_button,
+            self.plan_button,
+            self.end_button,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.history_button)
@@ -204,7 +209,7 @@ class SeclusionScreen(EpisodePage):
         logs = self.logs = named(QTabWidget(), "Records of the episode")
         logs.addTab(table("Observations", self.observations), "Observations")
         logs.addTab(table("Reviews", self.reviews), "Reviews")
-        logs.addTab(self.care_plan, "Care plan")
+        logs.addTab(scrolling(self.care_plan), "Care plan")
         column = QVBoxLayout(page)
         column.addWidget(self.header)
         column.addWidget(self.chips)
@@ -238,13 +243,16 @@ class SeclusionScreen(EpisodePage):
         self.header.setText("<br>".join(lines))
         self.observations.set_rows(detail.observations)
         self.reviews.set_rows(detail.reviews)
-        self.care_plan.setText(care_plan_text(episode.care_plan))
+        self.care_plan.setText(
+            care_plan_text(episode.care_plan, SECLUSION_CARE_PLAN_SECTIONS, detail.versions)
+        )
         self.drafts.setText(self.drafts_line(detail.drafts, FORM_LABELS))
         running = episode.ended_at is None
         for button in (self.observe_button, self.review_button):
             button.setEnabled(self.can_record and running)
         # A change to a conflicted episode would fork it further: resolve it first.
-        self.end_button.setEnabled(self.can_record and running and not detail.conflicted)
+        for button in (self.plan_button, self.end_button):
+            button.setEnabled(self.can_record and running and not detail.conflicted)
 
     def new_episode_form(self, draft: KeptDraft | None) -> FormPanel | None:
         """The start form, over the patients on the ward not in seclusion."""
@@ -280,6 +288,15 @@ class SeclusionScreen(EpisodePage):
         self.open_form(
             SeclusionReviewForm(self.ctx, detail.episode, self.episodes.staff, clocks, draft)
         )
+
+    def open_care_plan(self) -> None:
+        """Write or revise the care plan (Alt+T): a new version of the episode; not while
+        the episode is conflicted."""
+        detail = self._ready()
+        if detail is None or detail.conflicted:
+            return
+        draft = self.kept_draft(detail.drafts, SeclusionCarePlanForm.FORM)
+        self.open_form(SeclusionCarePlanForm(self.ctx, detail.episode, detail.revision_id, draft))
 
     def open_end(self, decided_by: UUID | None = None) -> None:
         """End seclusion (Alt+E); not while the episode is conflicted."""

@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from app.models.errors import Locked, UserFacingError
-from app.models.people import AccessRole, Permission, StaffMember, UserAccount, Ward
+from app.models.people import (
+    AccessRole,
+    Permission,
+    StaffMember,
+    UserAccount,
+    Ward,
+    sign_in_problem,
+)
 from app.store.layout import FolderContents, inspect_folder
 from app.ui.ops import StoreRunner
 
@@ -121,10 +128,15 @@ class Session(QObject):
 
             store = Store.open(data_dir, username, password)
             try:
-                return store, _signed_in(store)
+                facts = _signed_in(store)
+                problem = sign_in_problem(facts.account)
             except BaseException:
                 store.close()
                 raise
+            if problem is not None:
+                store.close()
+                raise UserFacingError(problem)
+            return store, facts
 
         def refused(error: UserFacingError) -> None:
             on_error(WRONG_CREDENTIALS if isinstance(error, Locked) else str(error))

@@ -1,11 +1,14 @@
 """The sign-in account of the person chosen on the staff screen: make one, let it sign in on
-this PC, reset its password, or remove it from this PC.
+this PC, reset its password, change its access role or (de)activate it
+(:mod:`app.ui.staff.account_admin`), or remove it from this PC.
 
 Key slots live in the store's key-slot file, not in records: those calls are submitted with
 ``Changes(accounts=True)`` so every screen hears of them. Removing an account changes the
 store's data key (``Store.remove_user``), which takes a few seconds on a big store: it runs on
 the store worker behind a progress bar. The store enforces the password rule and refuses to
-remove the account signed in now; its messages are shown as they are.
+remove the account signed in now; its messages are shown as they are. Before asking to
+remove an account, the models' rule is checked (:func:`~app.models.people
+.account_change_problem`: never the last administrator of this PC, never yourself).
 """
 
 from __future__ import annotations
@@ -25,12 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.errors import UserFacingError
-from app.models.people import UserAccount
+from app.models.people import AccountChange, StaffMember, UserAccount
 from app.models.revision import Revision
 from app.ui.context import ScreenContext
 from app.ui.forms import RecordSaver
 from app.ui.ops import Changes
+from app.ui.staff.account_admin import AccountAdmin
 from app.ui.staff.forms import AccountFields
+from app.ui.staff.loading import StaffList
 from app.ui.widgets import error_label, named
 
 REMOVING = (
@@ -117,6 +122,7 @@ class AccountPanel(QGroupBox):
         self.error = error_label()
         self.note = named(QLabel(), "Account saved")
         self.note.setWordWrap(True)
+        self.admin = AccountAdmin(ctx)  # made last: Tab reaches it after the buttons above it
         self._lay_out()
         self.reset_button.clicked.connect(self._reset)
         self.let_in_button.clicked.connect(self._let_in)
@@ -124,6 +130,7 @@ class AccountPanel(QGroupBox):
         self.confirm_remove.clicked.connect(self._remove)
         self.keep.clicked.connect(self._keep)
         self.fields.submitted.connect(self._submitted)
+        self.admin.refused.connect(self.show_error)
         self.show_account(AccountMode.HIDDEN, None)
 
     def _lay_out(self) -> None:
@@ -151,16 +158,25 @@ class AccountPanel(QGroupBox):
         column.addLayout(buttons)
         for widget in (self.confirm_text, self._confirm_row, self.progress_text, self.progress):
             column.addWidget(widget)
+        column.addWidget(self.admin)
         column.addWidget(self.error)
         column.addWidget(self.note)
 
     # -- what is shown -----------------------------------------------------------------------
 
     def show_account(
-        self, mode: AccountMode, account: UserAccount | None, *, staff_name: str = ""
+        self,
+        mode: AccountMode,
+        account: UserAccount | None,
+        *,
+        staff_name: str = "",
+        listed: StaffList | None = None,
+        staff: StaffMember | None = None,
     ) -> None:
-        """Offer what fits ``account`` (``mode`` says whether it may sign in here)."""
+        """Offer what fits ``account`` (``mode`` says whether it may sign in here; ``listed``
+        and ``staff`` are what the screen read, for the rules on changing it)."""
         self.mode, self.account = mode, account
+        self.admin.show_for(account if mode is not AccountMode.NEW else None, listed, staff)
         self.fields.clear()
         self.error.clear()
         self._keep()
@@ -181,7 +197,10 @@ class AccountPanel(QGroupBox):
                 if mode is AccountMode.HERE
                 else ("cannot sign in on this PC yet: type a password twice to let them")
             )
-            self.state.setText(f"{account.username} · {account.access_role.label} · {where}")
+            status = "" if account.active else " · DEACTIVATED"
+            self.state.setText(
+                f"{account.username} · {account.access_role.label}{status} · {where}"
+            )
 
     def show_error(self, message: str) -> None:
         """Say what went wrong; what was typed stays (passwords too, to try again)."""
@@ -260,6 +279,11 @@ class AccountPanel(QGroupBox):
     def _ask_remove(self) -> None:
         if self.account is None:
             return
+        problem = self.admin.problem(AccountChange.REMOVE_FROM_PC)
+        if problem is not None:
+            self.show_error(problem)
+            return
+        self.error.clear()
         self.confirm_text.setText(
             f"Remove {self.account.username} from this PC? They will not be able to sign in "
             "here; their records stay. The store's key is changed, which takes a few seconds."
@@ -276,6 +300,10 @@ class AccountPanel(QGroupBox):
 
     def _remove(self) -> None:
         if self.account is None:
+            return
+        problem = self.admin.problem(AccountChange.REMOVE_FROM_PC)
+        if problem is not None:  # checked again: the list may have changed since asking
+            self.show_error(problem)
             return
         name, store = self.account.username, self._ctx.store
         self.confirm_text.hide()

@@ -138,6 +138,7 @@ class StaffPage(QWidget):
         self.form.edited.connect(self.note.clear)
         self.accounts.create_button.clicked.connect(self.create_account)
         self.accounts.fields.submitted.connect(self._account_enter)
+        self.accounts.admin.saved.connect(self._account_changed)
         for keys, slot in (("Ctrl+N", self.new_staff_member), ("Ctrl+S", self.save)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -223,7 +224,11 @@ class StaffPage(QWidget):
         else:
             mode = AccountMode.HIDDEN
         self.accounts.show_account(
-            mode, account, staff_name="" if new or staff is None else staff.name
+            mode,
+            account,
+            staff_name="" if new or staff is None else staff.name,
+            listed=listed,
+            staff=staff,
         )
         if staff is not None and not staff.active and row is not None and row.on_this_pc:
             self.accounts.state.setText(
@@ -334,6 +339,9 @@ class StaffPage(QWidget):
     def _account_saved(self, revision: Revision, key: UUID) -> None:
         self._saved(revision, key, "Saved, with an account that signs in on this PC.")
         self.accounts.done("Account made.")
+
+    def _account_changed(self, revision: Revision, sentence: str) -> None:
+        self._saved(revision, self.row.key if self.row else revision.record_id, sentence)
 
     def _refused(self, message: object) -> None:
         self.save_button.setEnabled(True)

@@ -11,7 +11,7 @@ TEST_ENV := QT_QPA_PLATFORM=offscreen
 # What Qt's X11 platform needs beyond the base image (make screenshots; a real display).
 XCB_PACKAGES := xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0
 
-.PHONY: run test check lint typecheck imports pytest soak bench screenshots demo-reset clean
+.PHONY: run test check lint typecheck imports pytest soak bench screenshots safety-case demo-reset clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ bench: $(INSTALLED)
 screenshots: $(INSTALLED)
 	@dpkg -s $(XCB_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $(XCB_PACKAGES))
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python -m scripts.screenshots
+
+## The clinical safety case report from the hazard log, with the test evidence of this commit.
+safety-case: $(INSTALLED)
+	$(TEST_ENV) $(BIN)/python -m scripts.safety_case --out docs/safety/safety-case.md
 
 ## Throw the demo ward away and build a new one (prints new demo passwords).
 demo-reset: $(INSTALLED)

@@ -33,6 +33,7 @@ life cycle is :mod:`app.models.incident_workflow`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import ClassVar, Self
 from uuid import UUID
@@ -118,9 +119,9 @@ class UseOfForceIncident(Record):
     @model_validator(mode="after")
     def _answers_are_consistent(self) -> Self:
         """Details only accompany the answer they explain (items (h), (i), (n))."""
-        staff_ids = [p.staff_id for p in self.staff_involved if p.staff_id is not None]
-        if len(set(staff_ids)) != len(staff_ids):
-            raise ValueError("staff_involved: names the same member of staff twice")
+        for index, person in enumerate(self.staff_involved):
+            if already_named(self.staff_involved[:index], person):
+                raise ValueError("staff_involved: names the same member of staff twice")
         if self.non_staff_involvement and self.non_staff_involved is not True:
             raise ValueError(
                 "non_staff_involvement: only recorded when someone who is not unit staff was "
@@ -201,3 +202,21 @@ class UseOfForceIncident(Record):
             starts_at=self.started_at,
             ends_at=self.ended_at,
         )
+
+
+def already_named(people: Sequence[PersonRef], person: PersonRef) -> bool:
+    """Whether ``person`` is already among ``people`` named as using force (s.6(5)(h),
+    domain.md §2 item h: every member of staff is named once, with their job title). Someone on
+    the staff list is the same person by their staff id; someone not on it (a bank or agency
+    nurse) by the same name and job title, whatever the capitals or spaces.
+    """
+    if person.staff_id is not None:
+        return any(p.staff_id == person.staff_id for p in people)
+    wanted = (_folded(person.name), _folded(person.job_title))
+    return any(
+        p.staff_id is None and (_folded(p.name), _folded(p.job_title)) == wanted for p in people
+    )
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()

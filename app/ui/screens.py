@@ -31,6 +31,8 @@ def board_screen(ctx: ScreenContext) -> QWidget:
     """Home: the ward board."""
     page = BoardPage(ctx.runner, ctx.store, ctx.ward.id, ctx.ward.name, ctx.policy, now=ctx.now)
     page.patient_opened.connect(ctx.navigator.patient_requested.emit)
+    page.conflict_opened.connect(ctx.navigator.conflict_requested.emit)
+    page.incident_opened.connect(ctx.navigator.incident_requested.emit)
     return page
 
 

@@ -180,8 +180,10 @@ def test_keyboard_only_entry_of_a_full_incident(qtbot: QtBot, signed_in) -> None
     for name in ("Priya", "Dev"):
         type_here(qtbot, name)
         key(qtbot, Qt.Key.Key_Return)
-    tab(qtbot, 3)
-    for typed in ("n", "", "", "Asleep after the injection; observed.", "n", "", "y", ""):
+    tab(qtbot, 4)  # past "someone not on the staff list", the names and "remove"
+    assert focused() is form.people.outsiders
+    # "No — only unit staff" puts the who-and-why rows out of the way: Tab goes to the outcome
+    for typed in ("n", "Asleep after the injection; observed.", "n", "", "y", ""):
         answer_here(qtbot, typed)
     for typed in ("n", "He was asleep; to be offered tomorrow.", "y"):
         answer_here(qtbot, typed)

@@ -1,81 +1,17 @@
 """Staff accounts of their part: a member of staff named on an incident is asked for their own
 account at sign-in and reminded until they give it; a given account is only ever added to."""
 
-from datetime import timedelta
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTabWidget
 from pytestqt.qtbot import QtBot
 
-from app.models.completeness import missing_items
-from app.models.incident import UseOfForceIncident
-from app.models.incident_parts import IncidentStatus
-from app.models.incident_workflow import submit
-from app.models.patient import Patient
-from app.models.people import StaffMember
 from app.models.staff_statement import StaffStatement
 from app.store.store import Store
 from app.ui.context import ScreenContext
 from app.ui.incidents.statement_queries import GivenAccount
 from app.ui.incidents.statements import TAB_TITLE, StatementsPage
 from tests.ui.incident_steps import focused, key, on_worker, tab, type_here
-
-
-def _name_me_on_a_new_incident(qtbot: QtBot, ctx: ScreenContext) -> UseOfForceIncident:
-    """A colleague's complete record, submitted an hour ago, naming the signed-in nurse."""
-    staff = ctx.facts.staff
-    account = ctx.facts.account
-    assert staff is not None
-    assert account is not None
-    now = ctx.now()
-
-    def work(store: Store) -> UseOfForceIncident:
-        with store.read() as reader:
-            signed = (
-                (i, reader.get(Patient, i.patient_id))
-                for i in reader.find(UseOfForceIncident, ward_id=ctx.ward_id, newest_first=True)
-                if i.status is IncidentStatus.SIGNED_OFF
-            )
-            template, patient = next((i, p) for i, p in signed if not missing_items(i, p))
-            dev = next(m for m in reader.find(StaffMember) if m.name == "Dev Chauhan")
-        shift = now - timedelta(hours=2) - template.started_at
-        uses = tuple(
-            u.model_copy(
-                update={
-                    "started_at": u.started_at + shift,
-                    "ended_at": None if u.ended_at is None else u.ended_at + shift,
-                    "rapid_tranquillisation": None
-                    if u.rapid_tranquillisation is None
-                    else u.rapid_tranquillisation.model_copy(
-                        update={"given_at": u.rapid_tranquillisation.given_at + shift}
-                    ),
-                }
-            )
-            for u in template.force_uses
-        )
-        draft = UseOfForceIncident.model_validate(
-            template.model_dump(
-                exclude={"id", "status", "submitted_by", "submitted_at", "signed_off_by"}
-                | {"signed_off_at", "returns", "force_uses", "started_at", "ended_at"}
-            )
-            | {
-                "started_at": template.started_at + shift,
-                "ended_at": None if template.ended_at is None else template.ended_at + shift,
-                "force_uses": uses,
-                "staff_involved": (staff.as_person_ref(), dev.as_person_ref()),
-            }
-        )
-        done = submit(
-            draft,
-            patient,
-            account=account,
-            submitter=staff.as_person_ref(),
-            at=now - timedelta(hours=1),
-        )
-        store.save(done)
-        return done
-
-    return on_worker(qtbot, ctx, work)
+from tests.ui.statement_steps import name_me_on_a_new_incident
 
 
 def _open(qtbot: QtBot, ctx: ScreenContext) -> tuple[StatementsPage, QTabWidget]:
@@ -99,7 +35,7 @@ def _mine(store: Store, incident_id: object) -> list[StaffStatement]:
 
 def test_a_staff_account_added(qtbot: QtBot, qtmodeltester, signed_in) -> None:
     ctx = signed_in("demo.nurse")
-    incident = _name_me_on_a_new_incident(qtbot, ctx)
+    incident = name_me_on_a_new_incident(qtbot, ctx)
     page, tabs = _open(qtbot, ctx)
     qtmodeltester.check(page.owed_model)
     owed = [row.incident.id for row in page.owed_model.rows()]
@@ -164,7 +100,7 @@ def test_a_staff_account_added(qtbot: QtBot, qtmodeltester, signed_in) -> None:
 
 def test_an_account_needs_a_role_a_hold_and_words(qtbot: QtBot, signed_in) -> None:
     ctx = signed_in("demo.nurse")
-    incident = _name_me_on_a_new_incident(qtbot, ctx)
+    incident = name_me_on_a_new_incident(qtbot, ctx)
     page, _tabs = _open(qtbot, ctx)
     page.owed.setCurrentIndex(
         page.owed_model.index([r.incident.id for r in page.owed_model.rows()].index(incident.id), 0)

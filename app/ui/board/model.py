@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.models.clock import utc_now
 from app.models.ward_board import EpisodeOnBoard, PatientOnBoard, WardBoard
+from app.ui.board.links import CHIP_HINTS, Chip, chip_count
 from app.ui.board.wording import clock_lines, seclusion_chip, segregation_chip
 from app.ui.widgets import OVERDUE_COLOUR
 
@@ -47,6 +48,12 @@ HEADERS = {
 }
 #: The role holding the row's patient id.
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The columns whose counts open what they count (:mod:`app.ui.board.links`).
+CHIP_OF_COLUMN = {
+    Column.DRAFTS: Chip.DRAFTS,
+    Column.AWAITING: Chip.AWAITING,
+    Column.CONFLICTS: Chip.CONFLICTS,
+}
 
 
 class WardBoardModel(QAbstractTableModel):
@@ -111,14 +118,18 @@ class WardBoardModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: PLR0911
-        """Text, tooltip, colour and the patient id of one cell."""
+        """Text, tooltip (a count's says what Enter opens), colour and the patient id of one
+        cell."""
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         row = self._rows[index.row()]
         column = Column(index.column())
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+            chip = CHIP_OF_COLUMN.get(column)
+            if chip is not None:
+                return CHIP_HINTS[chip] if chip_count(row, chip) else None
             episode = self._episode(row, column)
             return clock_lines(episode, self._at) if episode else None
         if role == Qt.ItemDataRole.ForegroundRole and self._overdue(row, column):

@@ -1,5 +1,11 @@
 """The ward board page (home): the table of patients, the ward's totals, and its clocks
-ticking. The board is computed on the store worker; this page only shows it."""
+ticking. The board is computed on the store worker; this page only shows it.
+
+Enter or a double-click on a row opens the patient; on a count chip (conflicts, awaiting
+sign-off, drafts) it opens what the chip counts instead, and the buttons under the table do
+the same for the selected row (:mod:`app.ui.board.links`). The page only says what was asked
+for (:attr:`BoardPage.conflict_opened`, :attr:`BoardPage.incident_opened`); the screens
+module routes it to the navigator."""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -18,11 +24,20 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.clock import format_local, utc_now
+from app.models.form_draft import FormDraft
 from app.models.policy import ClinicalPolicy
 from app.models.ward_board import WardBoard, build_ward_board
 from app.store.board import load_ward_board_inputs
 from app.store.store import Store
-from app.ui.board.model import PATIENT_ID_ROLE, WardBoardModel
+from app.ui.board.links import (
+    NO_CONFLICTS_LEFT,
+    NOTHING_TO_OPEN,
+    Chip,
+    ChipButtons,
+    chip_target,
+    conflicted_records_of,
+)
+from app.ui.board.model import CHIP_OF_COLUMN, PATIENT_ID_ROLE, Column, WardBoardModel
 from app.ui.ops import Changes, StoreRunner
 from app.ui.widgets import disconnect_quietly, named
 
@@ -63,6 +78,10 @@ class BoardPage(QWidget):
     board_loaded = Signal(object)
     #: A patient's row was opened (Enter or double-click); carries the patient id.
     patient_opened = Signal(object)
+    #: A patient's conflicts chip was opened; carries their latest conflicted record's id.
+    conflict_opened = Signal(object)
+    #: An awaiting sign-off or drafts chip was opened; carries the incident's id.
+    incident_opened = Signal(object)
 
     def __init__(
         self,
@@ -95,13 +114,19 @@ class BoardPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.table.activated.connect(self._open_row)
+        self.table.activated.connect(self._open_cell)
+        self._board: WardBoard | None = None
+        self.chips = ChipButtons()
+        for chip, button in self.chips.by_chip.items():
+            button.clicked.connect(lambda _checked=False, chip=chip: self._open_selected(chip))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_chips())
         self.empty = QLabel("No patients on the ward in this store yet.")
         self.empty.hide()
         column = QVBoxLayout(self)
         column.addWidget(self.title)
         column.addWidget(self.summary)
         column.addWidget(self.table, 1)
+        column.addWidget(self.chips)
         column.addWidget(self.empty)
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
@@ -125,20 +150,66 @@ class BoardPage(QWidget):
     def _show(self, board: WardBoard) -> None:
         if self._stopped:
             return
+        self._board = board
         self.model.set_board(board)
+        self._show_chips()
         self.summary.setText(f"{totals(board)} — as at {format_local(board.at)}")
         self.empty.setVisible(not board.patients)
         self.table.resizeRowsToContents()
         self.board_loaded.emit(board)
 
     def _on_changed(self, changes: Changes) -> None:
-        del changes  # any saved record can change a chip: draw the board again
-        self.reload()
+        if changes.kinds and changes.kinds <= {FormDraft.KIND}:
+            return  # a form keeping what was typed changes no chip
+        self.reload()  # any other saved record can change a chip: draw the board again
 
-    def _open_row(self, index: object) -> None:
-        row = self.model.row_of(index)  # type: ignore[arg-type]
-        if row is not None:
+    def _open_cell(self, index: QModelIndex) -> None:
+        """Enter or double-click: a chip with a count opens what it counts; any other cell
+        opens the patient."""
+        row = self.model.row_of(index)
+        if row is None:
+            return
+        chip = CHIP_OF_COLUMN.get(Column(index.column()))
+        if chip is not None and self.model.data(index):
+            self.open_chip(row.patient_id, chip)
+        else:
             self.patient_opened.emit(row.patient_id)
+
+    def _open_selected(self, chip: Chip) -> None:
+        patient_id = self.selected_patient()
+        if patient_id is not None:
+            self.open_chip(patient_id, chip)
+
+    def _show_chips(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self.chips.show_row(self.model.row_of(rows[0]) if rows else None)
+
+    def open_chip(self, patient_id: UUID, chip: Chip) -> None:
+        """Open what ``chip`` counts for ``patient_id``: their latest conflicted record (read
+        on the store worker, so a conflict resolved meanwhile is not offered), or the
+        incident :func:`~app.ui.board.links.chip_target` chooses."""
+        self.chips.message.clear()
+        if chip is not Chip.CONFLICTS:
+            incident_id = chip_target(self._board, patient_id, chip)
+            if incident_id is None:
+                self.chips.message.setText(NOTHING_TO_OPEN)
+            else:
+                self.incident_opened.emit(incident_id)
+            return
+        store, ward_id = self._store, self._ward_id
+        self._runner.run(
+            lambda: conflicted_records_of(store, ward_id, patient_id),
+            on_done=self._conflicts_read,
+            owner=self,
+        )
+
+    def _conflicts_read(self, record_ids: tuple[UUID, ...]) -> None:
+        if self._stopped:
+            return
+        if record_ids:
+            self.conflict_opened.emit(record_ids[0])
+        else:
+            self.chips.message.setText(NO_CONFLICTS_LEFT)
 
     def selected_patient(self) -> UUID | None:
         """The patient of the selected row, if any."""
@@ -154,5 +225,7 @@ class BoardPage(QWidget):
         self._tick.stop()
         self._reload_timer.stop()
         disconnect_quietly(self._runner.changed, self._on_changed)
+        self._board = None
         self.model.clear()
         self.summary.clear()
+        self.chips.show_row(None)

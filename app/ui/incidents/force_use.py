@@ -149,6 +149,11 @@ class ForceUseEditor(QGroupBox):
         self.changed.emit()
 
     @property
+    def use_id(self) -> UUID:
+        """The use of force's identifier (MHSDS ``RestrictiveIntTypeID``)."""
+        return self._id
+
+    @property
     def intervention_type(self) -> InterventionType | None:
         """The type chosen, if any."""
         value = self.kind.value()

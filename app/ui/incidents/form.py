@@ -10,6 +10,10 @@ Contract:
   typing goes on (:class:`~app.ui.forms.DraftAutosave`, bases tracked by
   :class:`~app.ui.forms.RecordSaver`), at once on Ctrl+S, when the form closes and when the
   window locks (:meth:`flush_draft`);
+- what cannot be part of the record yet (rapid-tranquillisation details not all given, a
+  person not unit staff with only who or why, someone not on the staff list not yet added) and
+  an amendment not yet saved with its reason are kept beside the record as form drafts, and
+  put back when the record is opened again (:mod:`app.ui.incidents.form_drafts`);
 - submitting (Ctrl+Enter), signing off, returning with a comment and amending with a reason go
   through :mod:`app.models.incident_workflow`; each is one save;
 - a submitted record is read-only for its author; a manager (``Permission.SIGN_OFF``) signs it
@@ -25,7 +29,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from app.models.base import STORED
 from app.models.clock import format_local
 from app.models.completeness import MissingItem
 from app.models.errors import UserFacingError
@@ -33,10 +36,10 @@ from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
 from app.models.patient import Patient
 from app.models.people import Permission, StaffMember
-from app.models.revision import Revision
 from app.ui.context import ScreenContext
 from app.ui.forms import AUTOSAVE_MS, DraftAutosave, RecordSaver
 from app.ui.incidents.actions import FormActions
+from app.ui.incidents.form_drafts import DraftsMixin
 from app.ui.incidents.missing import MissingPanel, everything_missing
 from app.ui.incidents.queries import OpenedIncident
 from app.ui.incidents.section_after import AfterSection
@@ -54,8 +57,9 @@ HEARTBEAT_MS = 5_000
 TICK_MS = 15_000
 
 
-class IncidentForm(WorkflowMixin, QWidget):
-    """One incident record, open for the signed-in person."""
+class IncidentForm(DraftsMixin, WorkflowMixin, QWidget):
+    """One incident record, open for the signed-in person. (``DraftsMixin`` comes before
+    ``WorkflowMixin``: it provides what the workflow only declares.)"""
 
     #: The record was saved by submitting, signing off, returning or amending (carries it).
     record_saved = Signal(object)
@@ -100,6 +104,7 @@ class IncidentForm(WorkflowMixin, QWidget):
         for section in self.sections:
             section.changed.connect(self._changed)
         self.force.shape_changed.connect(self._fix_tab_order)
+        self.people.shape_changed.connect(self._fix_tab_order)
         self.when.patient_record_wanted.connect(
             lambda: ctx.navigator.patient_requested.emit(self._record.patient_id)
         )
@@ -116,6 +121,7 @@ class IncidentForm(WorkflowMixin, QWidget):
         self._tick.timeout.connect(self.force.refresh)
         self._tick.start()
         self._show_record(self._record)
+        self._keep_beside(opened.kept_drafts, autosave_ms)
 
     # -- building --------------------------------------------------------------------------
 
@@ -156,6 +162,7 @@ class IncidentForm(WorkflowMixin, QWidget):
         a.amend.clicked.connect(self.begin_amendment)
         a.save_amendment.clicked.connect(self.save_amendment)
         a.cancel_amendment.clicked.connect(self.cancel_amendment)
+        a.reason.textEdited.connect(lambda _t: self._kept_changed())
         a.history.clicked.connect(
             lambda: self._ctx.navigator.history_requested.emit(self._record.id)
         )
@@ -200,7 +207,8 @@ class IncidentForm(WorkflowMixin, QWidget):
         """The record as last read or saved."""
         return self._record
 
-    def _show_record(self, record: UseOfForceIncident) -> None:
+    def _load_sections(self, record: UseOfForceIncident) -> None:
+        """Show ``record`` in every section (no change signalled)."""
         self._loading = True
         try:
             self.when.load(record, self._patient)
@@ -208,6 +216,9 @@ class IncidentForm(WorkflowMixin, QWidget):
                 section.load(record)
         finally:
             self._loading = False
+
+    def _show_record(self, record: UseOfForceIncident) -> None:
+        self._load_sections(record)
         self._record = record
         self._dirty = False
         self._set_mode(self._mode_for(record))
@@ -292,8 +303,7 @@ class IncidentForm(WorkflowMixin, QWidget):
         self._dirty = True
         self.when.refresh()
         self._refresh()
-        if self.mode is Mode.DRAFT:
-            self.autosave.changed()
+        self._kept_changed()
 
     def _refresh(self) -> None:
         a = self.bar
@@ -316,40 +326,6 @@ class IncidentForm(WorkflowMixin, QWidget):
                 self.scroller.ensureWidgetVisible(field)
                 field.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
-
-    # -- saving a draft --------------------------------------------------------------------
-
-    def _draft(self) -> UseOfForceIncident | None:
-        if self.mode is not Mode.DRAFT or not self._dirty:
-            return None
-        return self.record()
-
-    def _draft_saved(self, revision: Revision) -> None:
-        self._record = UseOfForceIncident.model_validate_json(revision.payload, context=STORED)
-        saved_at = format_local(revision.created_at)
-        self.bar.status.setText(f"{self._status_words()} Saved {saved_at}.")
-
-    def _beat(self) -> None:
-        if self.mode is Mode.DRAFT and self._dirty:
-            self.autosave.flush()
-
-    def save_now(self) -> None:
-        """Ctrl+S: save the draft now."""
-        if self.mode is Mode.DRAFT:
-            self._dirty = True  # an explicit save is saved even if nothing was typed
-            self.autosave.flush()
-
-    def flush_draft(self) -> None:
-        """Hand what was typed to the store now (the window is locking, or the form closing).
-        An amendment not yet saved with its reason is dropped."""
-        if self.mode is Mode.DRAFT and self._dirty:
-            self.autosave.flush()
-
-    def close_form(self) -> None:
-        """Close: the draft is saved first; it stays a draft."""
-        self.flush_draft()
-        self.stop()
-        self.closed.emit()
 
     def stop(self) -> None:
         """Stop the timers (the form is going away)."""

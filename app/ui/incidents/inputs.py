@@ -38,6 +38,10 @@ class ChoiceCombo(QComboBox):
         index = self.currentIndex()
         return self._values[index] if 0 <= index < len(self._values) else None
 
+    def choice_values(self) -> list[object]:
+        """Every answer offered (without "not answered")."""
+        return self._values[1:]
+
     def set_value(self, value: object) -> None:
         """Show ``value`` (None or an unknown value shows "not answered")."""
         index = self._values.index(value) if value in self._values else 0

@@ -10,12 +10,14 @@ from uuid import UUID
 
 from app.models.codes import InterventionType
 from app.models.completeness import missing_items
+from app.models.form_draft import DraftStatus, FormDraft
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
 from app.models.patient import Patient
 from app.models.people import StaffMember
 from app.store.records import RecordReader
 from app.store.store import Store
+from app.ui.incidents.kept_draft import AMENDMENT_FORM, UNFINISHED_FORM
 
 #: How far back the list shows signed-off records (older ones are in the reports and history).
 SIGNED_OFF_SHOWN_FOR = timedelta(days=14)
@@ -53,6 +55,9 @@ class OpenedIncident:
     revision_id: UUID | None
     patient: Patient | None
     conflicted: bool = False
+    #: Open drafts kept beside the record (:mod:`app.ui.incidents.kept_draft`), each with the
+    #: revision a change to it names as its base; amendments only if this person typed them.
+    kept_drafts: tuple[tuple[FormDraft, UUID], ...] = ()
 
 
 def _row(incident: UseOfForceIncident, patient: Patient | None) -> IncidentRow:
@@ -114,7 +119,25 @@ def load_incident(store: Store, incident_id: UUID) -> OpenedIncident | None:
             revision_id=state.revision_id,
             patient=reader.get(Patient, state.record.patient_id),
             conflicted=state.conflicted,
+            kept_drafts=_kept_drafts(reader, incident_id, store.actor),
         )
+
+
+def _kept_drafts(
+    reader: RecordReader, incident_id: UUID, actor: str
+) -> tuple[tuple[FormDraft, UUID], ...]:
+    """The open drafts kept beside ``incident_id``, oldest first: unfinished details whoever
+    typed them (the draft incident is the ward's), an amendment only if ``actor`` typed it.
+    A draft that diverged on two PCs is left for its history screen."""
+    kept = []
+    for draft in reader.find(FormDraft, parent_id=incident_id, statuses=[DraftStatus.OPEN.value]):
+        tips = reader.tips(draft.id)
+        if len(tips) != 1 or draft.form not in (UNFINISHED_FORM, AMENDMENT_FORM):
+            continue
+        if draft.form == AMENDMENT_FORM and tips[0].author != actor:
+            continue
+        kept.append((draft, tips[0].revision_id))
+    return tuple(kept)
 
 
 def load_patient(store: Store, patient_id: UUID) -> Patient | None:

@@ -4,7 +4,7 @@ oral medication was offered first, the risk factors, and the post-RT observation
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -140,6 +140,53 @@ class RtEditor(QGroupBox):
             box.setChecked(rt is not None and factor in rt.risk_factors)
         self.refresh()
 
+    # -- unfinished details, kept beside the record ---------------------------------------
+
+    def unfinished_texts(self) -> dict[str, str]:
+        """What was typed while the details are not yet complete (or one is wrong), by part
+        name, so a draft keeps it (:mod:`app.ui.incidents.kept_draft`); empty when nothing was
+        typed or the details are complete (then they are part of the record itself)."""
+        try:
+            if self.value() is not None:
+                return {}
+        except UserFacingError:
+            pass  # a wrong detail: keep what was typed so it can be put right
+        given = self.given_at.value()
+        texts = {
+            "drug": self.drug.text().strip(),
+            "dose": self.dose.text().strip(),
+            "unit": _choice_text(self.unit),
+            "route": _choice_text(self.route),
+            "site": self.site.text().strip(),
+            "given": given.isoformat() if given else self.given_at.editor.text().strip(),
+            "oral": _choice_text(self.oral_first),
+            "risks": ",".join(f.value for f, box in self.risks.items() if box.isChecked()),
+        }
+        return {part: text for part, text in texts.items() if text}
+
+    def restore_texts(self, texts: Mapping[str, str]) -> None:
+        """Show details kept by :meth:`unfinished_texts` (no :attr:`changed`)."""
+        set_text(self.drug, texts.get("drug"))
+        set_text(self.dose, texts.get("dose"))
+        set_text(self.site, texts.get("site"))
+        for combo, part in ((self.unit, "unit"), (self.route, "route"), (self.oral_first, "oral")):
+            combo.blockSignals(True)  # noqa: FBT003 - Qt's API
+            combo.set_value(_choice_value(combo, texts.get(part)))
+            combo.blockSignals(False)  # noqa: FBT003 - Qt's API
+        given = texts.get("given", "")
+        try:
+            at = datetime.fromisoformat(given)
+        except ValueError:  # kept as typed (it was not a time yet)
+            self.given_at.set_typed(given)
+        else:
+            self.given_at.set_value(at if at.tzinfo is not None else None)
+        ticked = set(texts.get("risks", "").split(","))
+        for factor, box in self.risks.items():
+            box.blockSignals(True)  # noqa: FBT003 - Qt's API
+            box.setChecked(factor.value in ticked)
+            box.blockSignals(False)  # noqa: FBT003 - Qt's API
+        self.refresh()
+
     def refresh(self) -> None:
         """Word the post-RT observation clock for now."""
         try:
@@ -197,3 +244,18 @@ class RtEditor(QGroupBox):
         """Allow changes (or not)."""
         for widget in self.inputs():
             widget.setEnabled(editable)
+
+
+def _choice_text(combo: ChoiceCombo) -> str:
+    """A choice as draft text: the enum's value, or "" while not answered."""
+    value = combo.value()
+    return "" if value is None else _text_of_value(value)
+
+
+def _choice_value(combo: ChoiceCombo, text: str | None) -> object:
+    """The choice of ``combo`` whose draft text is ``text`` (None if none is)."""
+    return next((v for v in combo.choice_values() if _text_of_value(v) == text), None)
+
+
+def _text_of_value(value: object) -> str:
+    return str(getattr(value, "value", value))

@@ -3,7 +3,7 @@ answers, rapid tranquillisation and the authorisation of mechanical restraint.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,9 @@ from app.models.people import StaffMember
 from app.models.policy import ClinicalPolicy
 from app.ui.incidents.force_use import ForceUseEditor
 from app.ui.widgets import named
+
+#: Draft keys of unfinished rapid-tranquillisation details start with this.
+RT_PREFIX = "rt_"
 
 
 class ForceSection(QGroupBox):
@@ -106,6 +109,26 @@ class ForceSection(QGroupBox):
         part of the record yet)."""
         uses = (editor.use() for editor in self.editors)
         return {"force_uses": tuple(use for use in uses if use is not None)}
+
+    def unfinished(self) -> dict[str, str]:
+        """Rapid-tranquillisation details typed but not yet complete, keyed by the use of force
+        they belong to (``rt_<use id>_<part>``), for the draft kept beside the record."""
+        return {
+            f"{RT_PREFIX}{editor.use_id.hex}_{part}": text
+            for editor in self.editors
+            if editor.intervention_type is not None
+            and editor.intervention_type.is_rapid_tranquillisation
+            for part, text in editor.rt.unfinished_texts().items()
+        }
+
+    def restore_unfinished(self, kept: Mapping[str, str]) -> None:
+        """Put back details kept by :meth:`unfinished` into the boxes they belong to, where the
+        record does not already hold complete details (no :attr:`changed`)."""
+        for editor in self.editors:
+            prefix = f"{RT_PREFIX}{editor.use_id.hex}_"
+            texts = {k.removeprefix(prefix): v for k, v in kept.items() if k.startswith(prefix)}
+            if texts and editor.rt.missing():
+                editor.rt.restore_texts(texts)
 
     def problems(self) -> list[str]:
         """What keeps a box out of the record, in words."""

@@ -1,5 +1,6 @@
 """Staff who used force, picked from the staff list by typing part of a name (item (h): name
-and job title of every member of staff; the job title comes from the staff list)."""
+and job title of every member of staff; the job title comes from the staff list), or named
+with their job title when they are not on it (:mod:`app.ui.incidents.other_person`)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.models.incident import already_named
 from app.models.people import StaffMember
 from app.models.refs import PersonRef
 from app.ui.incidents.inputs import line
+from app.ui.incidents.other_person import OtherPersonBox
 from app.ui.widgets import named
 
 
@@ -70,9 +73,19 @@ class StaffPicker(QWidget):
         self.remove = named(QPushButton("Remove the selected name"), "Remove the selected name")
         self.note = named(QLabel(), "Staff picker message")
         self.note.setWordWrap(True)
+        self.other = named(
+            QPushButton("Someone not on the staff list…"),
+            "Add a member of staff who is not on the staff list",
+        )
+        self.other_box = OtherPersonBox()
+        self.other_box.hide()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.search)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.other)
+        column.addLayout(search_row)
+        column.addWidget(self.other_box)
         column.addWidget(self.note)
         row = QHBoxLayout()
         row.addWidget(self.chosen, 1)
@@ -82,6 +95,9 @@ class StaffPicker(QWidget):
         self.search.returnPressed.connect(lambda: self._add_text(self.search.text()))
         self.remove.clicked.connect(self._remove_selected)
         self.chosen.removed.connect(self.changed.emit)
+        self.other.clicked.connect(self._open_other)
+        self.other_box.person_given.connect(self._add_other)
+        self.other_box.cancelled.connect(self.other.setFocus)
 
     def set_staff(self, staff: Sequence[StaffMember]) -> None:
         """The staff list to pick from (active members only are offered)."""
@@ -105,12 +121,14 @@ class StaffPicker(QWidget):
 
     def inputs(self) -> list[QWidget]:
         """The picker's inputs in Tab order."""
-        return [self.search, self.chosen, self.remove]
+        return [self.search, self.other, *self.other_box.inputs(), self.chosen, self.remove]
 
     def set_editable(self, editable: bool) -> None:
         """Allow changes (or not)."""
-        for widget in (self.search, self.remove):
+        for widget in (self.search, self.remove, self.other):
             widget.setEnabled(editable)
+        if not editable:
+            self.other_box.close_box()
         self.chosen.setEnabled(True)  # the names stay readable and selectable
 
     def _append(self, person: PersonRef) -> None:
@@ -135,16 +153,37 @@ class StaffPicker(QWidget):
         if member is None:
             self.note.setText(
                 "No single member of staff matches that: type more of the name and pick from "
-                "the list."
+                "the list, or choose “Someone not on the staff list…” to name them with their "
+                "job title."
             )
             return
-        if any(p.staff_id == member.id for p in self.people()):
+        person = member.as_person_ref()
+        if already_named(self.people(), person):
             self.note.setText(f"{member.name} is already named.")
         else:
-            self._append(member.as_person_ref())
+            self._append(person)
             self.note.setText(f"Added {member.name} ({member.job_title}).")
             self.changed.emit()
         self.search.clear()
+
+    def _open_other(self) -> None:
+        typed = self.search.text()
+        self.other_box.open_with("" if self._match(typed) else typed)
+
+    def _add_other(self, person: object) -> None:
+        if not isinstance(person, PersonRef):
+            return
+        if already_named(self.people(), person):
+            self.other_box.message.setText(f"{person.name} ({person.job_title}) is already named.")
+            return
+        self._append(person)
+        self.other_box.close_box()
+        self.search.clear()
+        self.note.setText(
+            f"Added {person.name} ({person.job_title}), who is not on the staff list."
+        )
+        self.search.setFocus()
+        self.changed.emit()
 
     def _remove_selected(self) -> None:
         row = self.chosen.currentRow()

@@ -5,6 +5,10 @@ accounts they have given, which are never edited, only added to
 
 The screen is made at every sign-in; while accounts are owed its tab says how many, so the
 person is reminded until they give them.
+
+Nothing typed is lost: an account or an addition being typed is kept as a draft of its
+incident, put back when the same person opens that incident again, and closed when it is given
+(:mod:`app.ui.incidents.statement_drafts`). A given account is never a draft, never edited.
 """
 
 from __future__ import annotations
@@ -17,8 +21,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -27,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.clock import format_local
-from app.models.codes import InterventionType
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
 from app.models.staff_statement import StaffStatement, check_statement
@@ -35,52 +36,27 @@ from app.ui.context import ScreenContext
 from app.ui.forms import RecordSaver
 from app.ui.incidents.inputs import line, narrative, text_of
 from app.ui.incidents.rows_model import RowsModel
+from app.ui.incidents.statement_drafts import HoldsList, StatementDrafts
 from app.ui.incidents.statement_queries import (
+    ACCOUNT_DRAFT,
+    ADDITION_DRAFT,
     GivenAccount,
     MyAccounts,
     OwedAccount,
+    given_cell,
     load_my_accounts,
+    owed_cell,
+    owed_heading,
+    thread_text,
 )
 from app.ui.ops import Changes
 from app.ui.widgets import disconnect_quietly, error_label, named
 
 TAB_TITLE = "My accounts to gi&ve"
-
-
-def _owed_cell(row: OwedAccount, column: int) -> str:
-    incident = row.incident
-    cells = (
-        row.patient_name,
-        format_local(incident.started_at),
-        incident.location or "",
-        ", ".join(t.label for t in incident.intervention_types),
-    )
-    return cells[column]
-
-
-def _given_cell(row: GivenAccount, column: int) -> str:
-    cells = (
-        row.patient_name,
-        format_local(row.incident.started_at),
-        format_local(row.first.given_at),
-        str(len(row.statements) - 1),
-    )
-    return cells[column]
-
-
-def thread_text(given: GivenAccount) -> str:
-    """An account and its additions, as read back."""
-    parts = []
-    for statement in given.statements:
-        when = format_local(statement.given_at)
-        if statement.is_addition:
-            parts.append(f"Added {when}:\n{statement.account}")
-        else:
-            holds = ", ".join(t.label for t in statement.holds)
-            parts.append(
-                f"Given {when}. Role: {statement.role}. Holds: {holds}.\n{statement.account}"
-            )
-    return "\n\n".join(parts)
+SAVED_WORDS = {
+    ACCOUNT_DRAFT: "Your account was saved. Thank you.",
+    ADDITION_DRAFT: "Your addition was saved beside your account.",
+}
 
 
 class StatementsPage(QWidget):
@@ -90,6 +66,8 @@ class StatementsPage(QWidget):
     loaded = Signal(object)
     #: An account or an addition was saved (carries the :class:`StaffStatement`).
     statement_saved = Signal(object)
+    #: What was typed was kept as a draft (carries the draft's revision).
+    draft_kept = Signal(object)
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,20 +75,21 @@ class StatementsPage(QWidget):
         self._ctx = ctx
         self._saver = RecordSaver(ctx)
         self._stopped = False
+        self._busy = False
         self._accounts = MyAccounts(owed=(), given=())
         self.heading = named(QLabel(), "Accounts owed")
         self.heading.setWordWrap(True)
-        self.owed_model = RowsModel(("Patient", "Began", "Place", "Types of force"), _owed_cell)
+        self.owed_model = RowsModel(("Patient", "Began", "Place", "Types of force"), owed_cell)
         self.owed = self._table(self.owed_model, "Incidents awaiting your account")
         self.about = named(QLabel(), "The incident of your account")
         self.about.setWordWrap(True)
         self.role = line("Your role in the incident", "e.g. led the team and held the head")
-        self.holds = named(QListWidget(), "Types of force you took part in (Space ticks)")
+        self.holds = named(HoldsList(), "Types of force you took part in (Space ticks)")
         self.holds.setMaximumHeight(self.holds.fontMetrics().lineSpacing() * 7)
         self.account = narrative("What you did", "In your own words: what you saw and did")
         self.give = named(QPushButton("&Give my account (Ctrl+Enter)"), "Give my account")
         self.message = error_label()
-        self.given_model = RowsModel(("Patient", "Began", "Given", "Additions"), _given_cell)
+        self.given_model = RowsModel(("Patient", "Began", "Given", "Additions"), given_cell)
         self.given = self._table(self.given_model, "Accounts you have given")
         self.given_text = named(narrative("The account given"), "The account given")
         self.given_text.setReadOnly(True)
@@ -118,7 +97,23 @@ class StatementsPage(QWidget):
             "Add to this account", "What you want to add (it is kept beside it)"
         )
         self.add = named(QPushButton("A&dd to this account"), "Add to this account")
+        fields = (self.role, self.holds, self.account, self.addition)
+        self.drafts = StatementDrafts(ctx, fields, self)
+        self.notes = {
+            form: named(QLabel(), f"{what} carried on from a draft")
+            for form, what in ((ACCOUNT_DRAFT, "Account"), (ADDITION_DRAFT, "Addition"))
+        }
+        for note in self.notes.values():
+            note.setWordWrap(True)
+            note.hide()
         self._build_layout()
+        self._connect()
+        able = ctx.facts.staff is not None and not ctx.facts.read_only
+        for widget in (self.give, self.add):
+            widget.setEnabled(able)
+        self.reload()
+
+    def _connect(self) -> None:
         self.give.clicked.connect(self.give_account)
         self.add.clicked.connect(self.add_to_account)
         submit = QAction(self)
@@ -128,12 +123,15 @@ class StatementsPage(QWidget):
         self.addAction(submit)
         self.owed.selectionModel().currentRowChanged.connect(lambda *_: self._show_owed())
         self.given.selectionModel().currentRowChanged.connect(lambda *_: self._show_given())
-        ctx.runner.changed.connect(self._on_changed)
-        ctx.session.locking.connect(self.stop)
-        able = ctx.facts.staff is not None and not ctx.facts.read_only
-        for widget in (self.give, self.add):
-            widget.setEnabled(able)
-        self.reload()
+        for typed in (self.role.textChanged, self.account.textChanged, self.holds.itemChanged):
+            typed.connect(lambda *_: self._typed_in(ACCOUNT_DRAFT))
+        self.addition.textChanged.connect(lambda: self._typed_in(ADDITION_DRAFT))
+        self.drafts.kept.connect(self.draft_kept.emit)
+        self.drafts.refused.connect(
+            lambda why: self.message.setText(f"What you typed could not be kept: {why}")
+        )
+        self._ctx.runner.changed.connect(self._on_changed)
+        self._ctx.session.locking.connect(self.stop)
 
     def _table(self, model: RowsModel, name: str) -> QTableView:
         table = named(QTableView(), name)
@@ -154,12 +152,14 @@ class StatementsPage(QWidget):
         form.addRow("What yo&u did", self.account)
         owed_box = QGroupBox("Your account of your part")
         owed_column = QVBoxLayout(owed_box)
+        owed_column.addWidget(self.notes[ACCOUNT_DRAFT])
         owed_column.addLayout(form)
         owed_column.addWidget(self.give)
         given_box = QGroupBox("Accounts you have given (never changed, only added to)")
         given_column = QVBoxLayout(given_box)
         given_column.addWidget(self.given)
         given_column.addWidget(self.given_text)
+        given_column.addWidget(self.notes[ADDITION_DRAFT])
         given_column.addWidget(self.addition)
         given_column.addWidget(self.add)
         column = QVBoxLayout(self)
@@ -190,19 +190,22 @@ class StatementsPage(QWidget):
         if self._stopped:
             return
         self._accounts = accounts
+        self.drafts.accounts = accounts
         self.owed_model.set_rows(accounts.owed)
         self.given_model.set_rows(accounts.given)
         count = len(accounts.owed)
-        if count:
-            self.heading.setText(
-                f"<b>You were named on {count} incident{'s' if count != 1 else ''} and have "
-                f"not yet given your account of your part.</b> Choose one, then say your role, "
-                "the holds you took part in and what you did."
-            )
-            self.owed.selectRow(0)
-        else:
-            self.heading.setText("You have given every account asked of you.")
+        self.heading.setText(owed_heading(count))
+        # The incident being written about stays chosen when the lists are read again.
+        for table, model, form in (
+            (self.owed, self.owed_model, ACCOUNT_DRAFT),
+            (self.given, self.given_model, ADDITION_DRAFT),
+        ):
+            shown = self.drafts.shown(form)
+            ids = [row.incident.id for row in model.rows()]
+            if ids:
+                table.selectRow(ids.index(shown.id) if shown and shown.id in ids else 0)
         self._show_owed()
+        self._show_given()
         self._retitle(count)
         self.loaded.emit(accounts)
 
@@ -223,48 +226,65 @@ class StatementsPage(QWidget):
 
     def _show_owed(self) -> None:
         row = self._current(self.owed, self.owed_model)
-        self.holds.clear()
-        if not isinstance(row, OwedAccount):
+        incident = row.incident if isinstance(row, OwedAccount) else None
+        texts = self.drafts.leave(ACCOUNT_DRAFT, incident)
+        self.drafts.filling = True  # listing the incident's holds is not typing
+        try:
+            self.holds.show_kinds(incident.intervention_types if incident else ())
+        finally:
+            self.drafts.filling = False
+        if not isinstance(row, OwedAccount) or incident is None:
             self.about.setText("No incident chosen.")
-            return
-        incident = row.incident
-        self.about.setText(
-            f"{row.patient_name}, {format_local(incident.started_at)}, "
-            f"{incident.location or 'place not recorded'}"
-        )
-        for kind in incident.intervention_types:
-            item = QListWidgetItem(f"{kind.value} {kind.label}")
-            item.setData(Qt.ItemDataRole.UserRole, kind.value)  # Qt keeps the code as text
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.holds.addItem(item)
+        else:
+            self.about.setText(
+                f"{row.patient_name}, {format_local(incident.started_at)}, "
+                f"{incident.location or 'place not recorded'}"
+            )
+        self._note(ACCOUNT_DRAFT, self.drafts.enter(ACCOUNT_DRAFT, incident, texts))
 
     def _show_given(self) -> None:
         row = self._current(self.given, self.given_model)
-        self.given_text.setPlainText(thread_text(row) if isinstance(row, GivenAccount) else "")
+        given = row if isinstance(row, GivenAccount) else None
+        incident = given.incident if given else None
+        texts = self.drafts.leave(ADDITION_DRAFT, incident)
+        self.given_text.setPlainText(thread_text(given) if given else "")
+        self._note(ADDITION_DRAFT, self.drafts.enter(ADDITION_DRAFT, incident, texts))
+
+    # -- what is typed, kept as drafts -------------------------------------------------------
+
+    def _typed_in(self, form: str) -> None:
+        if not self._stopped and not self.drafts.filling:
+            self.notes[form].hide()
+            self.drafts.typed(form)
+
+    def _note(self, form: str, note: str | None) -> None:
+        if note is None:
+            return  # the same incident is still shown: its note stays as it was
+        self.notes[form].setText(note)
+        self.notes[form].setVisible(bool(note))
 
     # -- giving ----------------------------------------------------------------------------
 
-    def _chosen_holds(self) -> tuple[InterventionType, ...]:
-        items = (self.holds.item(i) for i in range(self.holds.count()))
-        return tuple(
-            InterventionType(item.data(Qt.ItemDataRole.UserRole))
-            for item in items
-            if item.checkState() == Qt.CheckState.Checked
-        )
+    def _save(self, statement: StaffStatement, form: str, incident: UseOfForceIncident) -> None:
+        """Save ``statement``; then close its draft and empty the fields it was typed in.
+        Ignored while a save runs (a second Ctrl+Enter gives nothing twice)."""
+        if self._busy:
+            return
+        done = SAVED_WORDS[form]
 
-    def _save(self, statement: StaffStatement, done: str) -> None:
         def saved(_revision: object) -> None:
+            self._busy = False
+            self.drafts.given(form, incident)  # closed with what was given, fields emptied
             self.message.setText(done)
             self.statement_saved.emit(statement)
 
+        def refused(error: object) -> None:
+            self._busy = False
+            self.message.setText(f"Not saved: {error}")  # what was typed stays
+
+        self._busy = True
         self._saver = RecordSaver(self._ctx)  # every account is a new record
-        self._saver.save(
-            statement,
-            on_saved=saved,
-            on_error=lambda e: self.message.setText(f"Not saved: {e}"),
-            owner=self,
-        )
+        self._saver.save(statement, on_saved=saved, on_error=refused, owner=self)
 
     def give_account(self) -> None:
         """Save the account typed for the chosen incident (Ctrl+Enter)."""
@@ -280,7 +300,7 @@ class StatementsPage(QWidget):
                 patient_id=incident.patient_id,
                 author=staff.as_person_ref(),
                 role=text_of(self.role),
-                holds=self._chosen_holds(),
+                holds=self.holds.chosen(),
                 account=text_of(self.account),
                 given_at=self._ctx.now(),
             )
@@ -288,9 +308,7 @@ class StatementsPage(QWidget):
         except UserFacingError as exc:
             self.message.setText(f"Not saved: {exc}")
             return
-        self.role.clear()
-        self.account.clear()
-        self._save(statement, "Your account was saved. Thank you.")
+        self._save(statement, ACCOUNT_DRAFT, incident)
 
     def add_to_account(self) -> None:
         """Save what is typed as an addition to the chosen account (never an edit of it)."""
@@ -313,11 +331,13 @@ class StatementsPage(QWidget):
         except UserFacingError as exc:
             self.message.setText(f"Not saved: {exc}")
             return
-        self.addition.clear()
-        self._save(addition, "Your addition was saved beside your account.")
+        self._save(addition, ADDITION_DRAFT, row.incident)
 
     def stop(self) -> None:
-        """Stop listening (the session is ending)."""
+        """The window is locking: keep what was typed as drafts now (their saves run on the
+        store worker before the store closes), then stop listening. Safe to call twice."""
+        if not self._stopped:
+            self.drafts.flush()
         self._stopped = True
         disconnect_quietly(self._ctx.runner.changed, self._on_changed)
 

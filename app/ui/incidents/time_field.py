@@ -71,6 +71,16 @@ class TimeField(QWidget):
         self.editor.setText("" if value is None else format_time_entry(value, self._now()))
         self._show()
 
+    def set_typed(self, text: str) -> None:
+        """Show ``text`` as if it had been typed (a draft kept it), read as typing is (no
+        :attr:`changed`)."""
+        self.editor.setText(text)
+        self.blockSignals(True)  # noqa: FBT003 - Qt's API
+        try:
+            self._typed(text)
+        finally:
+            self.blockSignals(False)  # noqa: FBT003 - Qt's API
+
     def set_editable(self, editable: bool) -> None:
         """Allow typing (or not)."""
         self.editor.setEnabled(editable)

@@ -4,8 +4,10 @@ only calls it with the signed-in account and saves the result as one revision.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from app.models.completeness import MissingItem
 from app.models.errors import UserFacingError
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from app.ui.context import ScreenContext
     from app.ui.forms import DraftAutosave, RecordSaver
     from app.ui.incidents.actions import FormActions
+    from app.ui.incidents.kept_draft import KeptFormDraft
 
 
 class Mode(StrEnum):
@@ -51,6 +54,8 @@ class WorkflowMixin:
     bar: FormActions
     mode: Mode
     record_saved: SignalInstance
+    unfinished: KeptFormDraft
+    _amendment_base: UUID | None
 
     # what the form provides
     def record(self) -> UseOfForceIncident:  # pragma: no cover - IncidentForm's
@@ -74,6 +79,9 @@ class WorkflowMixin:
         """Put the focus in the first field that can be typed in."""
         raise NotImplementedError
 
+    def _close_amendment(self) -> None:  # pragma: no cover - DraftsMixin's
+        raise NotImplementedError
+
     # -- helpers ---------------------------------------------------------------------------
 
     def _who(self) -> tuple[UserAccount, PersonRef] | None:
@@ -85,10 +93,19 @@ class WorkflowMixin:
             return None
         return facts.account, facts.staff.as_person_ref()
 
-    def _save(self, record: UseOfForceIncident, done: str, reason: str | None = None) -> None:
+    def _save(
+        self,
+        record: UseOfForceIncident,
+        done: str,
+        reason: str | None = None,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Save ``record`` as one revision; once saved, show it and call ``then``."""
         self.bar.message.clear()
 
         def saved(_revision: Revision) -> None:
+            if then is not None:
+                then()
             self._show_record(record)
             self.bar.status.setText(f"{self._status_words()} {done}.")
             self.record_saved.emit(record)
@@ -122,7 +139,8 @@ class WorkflowMixin:
             self.bar.message.setText(f"Not submitted: {exc}")
             return
         self.autosave.forget()
-        self._save(done, "Submitted for sign-off")
+        # the details kept beside the draft are in the record now: that draft is done with
+        self._save(done, "Submitted for sign-off", then=self.unfinished.close)
 
     def sign_off(self) -> None:
         """A manager signs the submitted record off."""
@@ -161,6 +179,7 @@ class WorkflowMixin:
         """Open a signed-off record for an amendment (saved only with a reason)."""
         if self.mode is Mode.SIGNED and self._ctx.may(Permission.RECORD):
             self._set_mode(Mode.AMENDING)
+            self._amendment_base = self._saver.base
             self.bar.reason.clear()
             self.focus_first()
             self.bar.message.setText(
@@ -183,9 +202,11 @@ class WorkflowMixin:
             self.bar.message.setText(f"Not saved: {exc}")
             self.bar.reason.setFocus()
             return
-        self._save(proposed, "Amendment saved", reason=reason)
+        self._save(proposed, "Amendment saved", reason=reason, then=self._close_amendment)
 
     def cancel_amendment(self) -> None:
-        """Drop the amendment: the signed-off record is shown as it was."""
+        """Drop the amendment: the signed-off record is shown as it was, and the amendment
+        kept so far is closed."""
         if self.mode is Mode.AMENDING:
+            self._close_amendment()
             self._show_record(self._record)

@@ -5,6 +5,9 @@ Every save goes through :class:`~app.ui.forms.RecordSaver`, whose base is the re
 form was filled from, so a change never silently follows a version its author has not seen.
 A refill from the store never overwrites what someone is typing: while the form holds
 unsaved changes, only the stay facts are brought up to date.
+
+What is typed and not saved is kept as a draft (:mod:`app.ui.patients.kept_details`) and
+given back, with the rule it still breaks, when the same person opens that patient again.
 """
 
 from __future__ import annotations
@@ -23,25 +26,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.admission import HospitalSpell
-from app.models.errors import UserFacingError
-from app.models.patient import Patient
-from app.models.revision import Revision
-from app.models.stays import nhs_number_in_use
 from app.ui.context import ScreenContext
 from app.ui.forms import RecordSaver
-from app.ui.patients.choices import instant_of, set_instant, time_edit
+from app.ui.patients.choices import set_instant, time_edit
 from app.ui.patients.form import DemographicsForm
-from app.ui.patients.loading import PatientDetail, load_patient, stay_words
+from app.ui.patients.kept_details import (
+    KeptDraft,
+    PatientDetailsDraft,
+    Texts,
+    form_texts,
+)
+from app.ui.patients.loading import PatientDetail, load_patient, status_words
+from app.ui.patients.saving import EditorSaving
 from app.ui.patients.stay import StayPanel
 from app.ui.patients.stay_actions import StayActions
 from app.ui.widgets import named
 
 LEAVE_FIRST = "Save or discard the changes to this patient first (Ctrl+S saves)."
-NOT_ADMITTED_AFTER_SAVE = "The patient was saved but not admitted — {}. Press Admit to try again."
 
 
-class PatientEditor(QWidget):
+class PatientEditor(EditorSaving, QWidget):
     """The right-hand side of the patients screen."""
 
     #: The patient record was saved (carries the :class:`Revision`).
@@ -65,6 +69,10 @@ class PatientEditor(QWidget):
         self._saving = False
         self._stopped = False
         self.known_numbers: tuple[tuple[UUID, str | None], ...] = ()
+        #: New patients this person began and did not save (newest first; the page sets it).
+        self.kept_new: tuple[KeptDraft, ...] = ()
+        self._start_texts: Texts = {}
+        self.draft = PatientDetailsDraft(ctx, self._draft_texts, self)
 
         self.heading = named(QLabel("<h3>Choose a patient, or add a new one</h3>"), "Patient")
         self.heading.setWordWrap(True)
@@ -72,6 +80,9 @@ class PatientEditor(QWidget):
         self.status.setWordWrap(True)
         self.note = named(QLabel(), "What was saved")
         self.note.setWordWrap(True)
+        self.draft.refused.connect(
+            lambda why: self.note.setText(f"What you typed could not be kept: {why}")
+        )
         self.history = named(QPushButton("Open its history to resolve them"), "Open history")
         self.history.clicked.connect(self._open_history)
         self.history.hide()
@@ -148,9 +159,15 @@ class PatientEditor(QWidget):
         self.note.clear()
         self.form.refresh_derived(self._ctx.now())
         self._show_state()
+        self.draft.changed()
 
     def _clean(self) -> None:
         self._saved_at_edit = self._edits
+
+    def _filled(self) -> None:
+        """The form was filled from the record (or blank): drafts keep what differs."""
+        self._start_texts = form_texts(self.form)
+        self._clean()
 
     def _show_state(self) -> None:
         shown = self.detail is not None or self.new_id is not None
@@ -194,9 +211,10 @@ class PatientEditor(QWidget):
         """A blank form for a patient arriving now (False: unsaved changes are in the way)."""
         if not self.may_record or not self.may_leave():
             return False
+        kept = next(iter(self.kept_new), None)  # one begun and not saved comes back first
         self.detail = None
         self._saver = None
-        self.new_id = uuid4()
+        self.new_id = uuid4() if kept is None or kept[0].patient_id is None else kept[0].patient_id
         self.panel.close_panel()
         self.heading.setText("<h3>New patient</h3>")
         self.status.setText(
@@ -207,8 +225,11 @@ class PatientEditor(QWidget):
         self.note.clear()
         self.form.fill(None, now=self._ctx.now())
         set_instant(self.admit_at, self._ctx.now())
-        self._clean()
+        self._filled()
         self._show_state()
+        self.draft.begin(self.new_id, kept)
+        if kept is not None:
+            self._restore(kept)
         self.form.given_name.setFocus()
         return True
 
@@ -220,9 +241,11 @@ class PatientEditor(QWidget):
     def _load(self, patient_id: UUID) -> None:
         if self._stopped:
             return
-        store, ward_id = self._ctx.store, self._ctx.ward_id
+        store, ward_id, actor = self._ctx.store, self._ctx.ward_id, self._ctx.facts.actor
         self._ctx.runner.run(
-            lambda: load_patient(store, patient_id, ward_id), on_done=self._show, owner=self
+            lambda: load_patient(store, patient_id, ward_id, actor),
+            on_done=self._show,
+            owner=self,
         )
 
     def _show(self, detail: PatientDetail | None) -> None:
@@ -236,26 +259,21 @@ class PatientEditor(QWidget):
         self.detail = detail
         if not keep_form and not unchanged:
             self.form.fill(detail.patient, now=self._ctx.now())
-            self._clean()
-        patient = detail.patient
-        self.heading.setText(f"<h3>{html.escape(patient.filing_name)}</h3>")
-        words = [stay_words(detail.open_stay or detail.latest_here)]
-        running = [e for e in detail.episodes if e.ended_at is None]
-        words += [
-            "In seclusion now" if e.KIND == "seclusion_episode" else "In long-term segregation"
-            for e in running
-        ]
-        if detail.conflicted:
-            words.append(
-                "This record has diverging versions (saved on two PCs); a person must resolve them"
-            )
-        self.status.setText(" · ".join(words))
+            self._filled()
+        self.heading.setText(f"<h3>{html.escape(detail.patient.filing_name)}</h3>")
+        self.status.setText(status_words(detail))
         self.history.setVisible(detail.conflicted)
         self._show_state()
+        if not same:  # opened now: carry on with what this person typed and did not save
+            self.draft.begin(detail.patient.id, detail.kept)
+            if detail.kept is not None:
+                self._restore(detail.kept)
         self.loaded.emit(detail)
 
     def discard(self) -> None:
-        """Forget the changes typed: the record as saved, or a blank new form."""
+        """Forget the changes typed: the record as saved, or a blank new form (a draft kept
+        of them is closed)."""
+        self.draft.close()
         if self.new_id is not None:
             self.new_id = None
             self.form.fill(None, now=self._ctx.now())
@@ -263,13 +281,14 @@ class PatientEditor(QWidget):
             self.status.clear()
         elif self.detail is not None:
             self.form.fill(self.detail.patient, now=self._ctx.now())
-        self._clean()
+        self._filled()
         self._show_state()
 
     def stop(self) -> None:
         """Show nobody from now on (the window is locking; results still on their way from
         the store worker are dropped)."""
         self._stopped = True
+        self.draft.begin(None, None)  # kept already by hand_over; nothing more is kept
         self.detail = None
         self.new_id = None
         self._saver = None
@@ -280,86 +299,6 @@ class PatientEditor(QWidget):
         self.heading.clear()
         self._clean()
         self._show_state()
-
-    # -- saving ----------------------------------------------------------------------------
-
-    def _build(self) -> Patient:
-        patient_id = self.new_id if self.new_id is not None else None
-        ward_id = self._ctx.ward_id if self.detail is None else self.detail.patient.ward_id
-        patient = self.form.build(ward_id=ward_id, patient_id=patient_id)
-        problem = nhs_number_in_use(patient.nhs_number, patient.id, self.known_numbers)
-        if problem is not None:
-            raise UserFacingError(problem)
-        return patient
-
-    def save(self) -> None:
-        """Save the form (a new patient is admitted to this ward as well)."""
-        if not self.may_record or self._saving or self.current_id is None:
-            return
-        try:
-            patient = self._build()
-            spell = None
-            if self.new_id is not None:
-                spell = HospitalSpell.build(
-                    patient_id=patient.id,
-                    ward_id=self._ctx.ward_id,
-                    admitted_at=instant_of(self.admit_at),
-                )
-        except UserFacingError as exc:
-            self.form.show_error(str(exc))
-            return
-        saver = self._saver or RecordSaver(self._ctx)
-        self._saver = saver
-        self._saving = True
-        self.form.error.clear()
-        self._show_state()
-        edits = self._edits
-
-        def done(revision: Revision) -> None:
-            self._saving = False
-            if self._edits == edits:
-                self._saved_at_edit = edits
-            if self._stopped:
-                return  # locked meanwhile: saved, not admitted (the list will say so)
-            if spell is not None:
-                self.new_id = None
-                self.detail = None
-                self.note.setText("Patient saved; admitting…")
-                RecordSaver(self._ctx).save(
-                    spell, on_saved=self._admitted, on_error=self._not_admitted, owner=self
-                )
-                self._load(patient.id)
-            else:
-                self.note.setText("Saved.")
-            self._show_state()
-            self.saved.emit(revision)
-
-        saver.save(patient, on_saved=done, on_error=self._refused, owner=self)
-
-    def _refused(self, error: UserFacingError) -> None:
-        self._saving = False
-        self.form.show_error(str(error))
-        self._show_state()
-
-    def _admitted(self, revision: Revision) -> None:
-        self.note.setText("Saved and admitted to this ward.")
-        self.stay_saved.emit(revision)
-
-    def _not_admitted(self, error: UserFacingError) -> None:
-        self.form.show_error(NOT_ADMITTED_AFTER_SAVE.format(error))
-
-    def hand_over(self) -> None:
-        """The window is locking: give unsaved changes to the store worker (they are saved
-        before the store closes). A new patient is saved, not admitted: nobody confirmed the
-        admission. A form that breaks a rule of the record cannot be saved."""
-        if not (self.may_record and self.dirty and not self._saving):
-            return
-        try:
-            patient = self._build()
-        except UserFacingError:
-            return
-        (self._saver or RecordSaver(self._ctx)).save(patient)
-        self._clean()
 
     def _record_incident(self) -> None:
         if self.detail is not None:

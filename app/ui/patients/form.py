@@ -193,7 +193,7 @@ class DemographicsForm(QWidget):
         for box in self.choice_boxes():
             box.activated.connect(self._changed)
         self.date_of_birth_not_known.clicked.connect(self._changed)
-        self.nhs_number.textEdited.connect(self._check_nhs_number)
+        self.nhs_number.textEdited.connect(self.check_nhs_number)
 
     def line_edits(self) -> list[QLineEdit]:
         """Every text field, in tab order."""
@@ -244,7 +244,7 @@ class DemographicsForm(QWidget):
         for field, box in self.characteristics.items():
             box.set_value(getattr(patient.characteristics, field) if patient else None)
         self.error.clear()
-        self._check_nhs_number(self.nhs_number.text())
+        self.check_nhs_number(self.nhs_number.text())
         self.refresh_derived(now)
 
     def set_read_only(self, read_only: bool) -> None:
@@ -283,7 +283,8 @@ class DemographicsForm(QWidget):
     def _changed(self, *_: object) -> None:
         self.edited.emit()
 
-    def _check_nhs_number(self, text: str) -> None:
+    def check_nhs_number(self, text: str) -> None:
+        """Say whether ``text`` is a valid NHS number, and show a valid one 3-3-4."""
         if not text.strip():
             self.nhs_check.setText("NHS number: not recorded yet")
             return

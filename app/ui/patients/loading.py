@@ -19,6 +19,7 @@ from app.models.seclusion import SeclusionEpisode
 from app.models.segregation import LtsEpisode
 from app.models.stays import Isolation
 from app.store.store import Store
+from app.ui.patients.kept_details import KeptDraft, kept_for_patient, kept_new_patients
 
 #: Patients who left this long ago or less are listed with those on the ward.
 RECENTLY_LEFT = timedelta(days=28)
@@ -54,6 +55,8 @@ class PatientList:
     rows: tuple[PatientRow, ...]
     #: (patient id, NHS number) of every patient on this PC, for the duplicate check.
     nhs_numbers: tuple[tuple[UUID, str | None], ...]
+    #: New patients the signed-in person began here and never saved, newest first.
+    kept_new: tuple[KeptDraft, ...] = ()
 
 
 def stay_words(latest: HospitalSpell | None) -> str:
@@ -97,11 +100,15 @@ def _order(row: PatientRow, left: datetime | None) -> tuple[int, float, str]:
     return (2, -left.timestamp(), row.name.casefold())
 
 
-def load_patient_list(store: Store, ward_id: UUID, at: datetime) -> PatientList:
-    """Every patient of ``ward_id`` (current ward, or a stay there) with their latest stay."""
+def load_patient_list(
+    store: Store, ward_id: UUID, at: datetime, actor: str | None = None
+) -> PatientList:
+    """Every patient of ``ward_id`` (current ward, or a stay there) with their latest stay,
+    and the new patients ``actor`` began and did not save."""
     with store.read() as reader:
         everyone = reader.find(Patient)
         spells = reader.find(HospitalSpell, ward_id=ward_id)
+        kept_new = () if actor is None else kept_new_patients(reader, ward_id, actor)
     latest: dict[UUID, HospitalSpell] = {}
     for spell in spells:  # ordered by admission: the last one wins
         latest[spell.patient_id] = spell
@@ -116,6 +123,7 @@ def load_patient_list(store: Store, ward_id: UUID, at: datetime) -> PatientList:
         at=at,
         rows=tuple(row for _, row in keyed),
         nhs_numbers=tuple((p.id, p.nhs_number) for p in everyone),
+        kept_new=kept_new,
     )
 
 
@@ -135,6 +143,8 @@ class PatientDetail:
     open_stay_revision: UUID | None
     #: Seclusion and LTS episodes of the patient running during the open stay or after it.
     episodes: tuple[Isolation, ...]
+    #: Changes the signed-in person typed and did not save (given back into the form).
+    kept: KeptDraft | None = None
 
     @property
     def latest_here(self) -> HospitalSpell | None:
@@ -143,8 +153,11 @@ class PatientDetail:
         return here[-1] if here else None
 
 
-def load_patient(store: Store, patient_id: UUID, ward_id: UUID) -> PatientDetail | None:
-    """``patient_id`` with their stays and running isolation (``None``: no such patient)."""
+def load_patient(
+    store: Store, patient_id: UUID, ward_id: UUID, actor: str | None = None
+) -> PatientDetail | None:
+    """``patient_id`` with their stays, running isolation and the changes ``actor`` typed and
+    did not save (``None``: no such patient)."""
     with store.read() as reader:
         state = reader.state(patient_id)
         if state is None or not isinstance(state.record, Patient):
@@ -159,6 +172,7 @@ def load_patient(store: Store, patient_id: UUID, ward_id: UUID) -> PatientDetail
                 *reader.find(SeclusionEpisode, patient_id=patient_id, ends_after=since),
                 *reader.find(LtsEpisode, patient_id=patient_id, ends_after=since),
             )
+        kept = None if actor is None else kept_for_patient(reader, patient_id, actor)
     return PatientDetail(
         patient=state.record,
         revision_id=state.revision_id,
@@ -167,7 +181,23 @@ def load_patient(store: Store, patient_id: UUID, ward_id: UUID) -> PatientDetail
         open_stay=open_stay,
         open_stay_revision=None if stay_state is None else stay_state.revision_id,
         episodes=episodes,
+        kept=kept,
     )
+
+
+def status_words(detail: PatientDetail) -> str:
+    """Where the patient is and what is running for them, in words."""
+    words = [stay_words(detail.open_stay or detail.latest_here)]
+    words += [
+        "In seclusion now" if e.KIND == "seclusion_episode" else "In long-term segregation"
+        for e in detail.episodes
+        if e.ended_at is None
+    ]
+    if detail.conflicted:
+        words.append(
+            "This record has diverging versions (saved on two PCs); a person must resolve them"
+        )
+    return " · ".join(words)
 
 
 def digits_of(text: str) -> str:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.models.clock import format_local
 from app.models.people import Permission
 from app.ui.context import ScreenContext
 from app.ui.ops import Changes
@@ -87,6 +88,9 @@ class PatientsPage(QWidget):
         self.read_only_note.setWordWrap(True)
         self.read_only_note.setVisible(not may_record)
         self.new_button.setVisible(may_record)
+        self.kept_new_note = named(QLabel(), "New patient kept unfinished")
+        self.kept_new_note.setWordWrap(True)
+        self.kept_new_note.hide()
         self.editor = PatientEditor(ctx, may_record=may_record)
         self._lay_out(find_label)
         self._connect()
@@ -105,6 +109,7 @@ class PatientsPage(QWidget):
         left_column.addWidget(self.table, 1)
         left_column.addWidget(self.empty)
         left_column.addWidget(self.new_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        left_column.addWidget(self.kept_new_note)
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.editor)
@@ -138,15 +143,21 @@ class PatientsPage(QWidget):
 
     def reload(self) -> None:
         """Read the list again on the store worker."""
-        store, ward_id, at = self._ctx.store, self._ctx.ward_id, self._ctx.now()
-        self._ctx.runner.run(
-            lambda: load_patient_list(store, ward_id, at), on_done=self._show_list, owner=self
+        ctx = self._ctx
+        store, ward_id, at, actor = ctx.store, ctx.ward_id, ctx.now(), ctx.facts.actor
+        ctx.runner.run(
+            lambda: load_patient_list(store, ward_id, at, actor),
+            on_done=self._show_list,
+            owner=self,
         )
 
     def _show_list(self, patients: PatientList) -> None:
         if self._stopped:
             return
         self.editor.known_numbers = patients.nhs_numbers
+        if self.editor.new_id is None:  # not while one is being typed in the form
+            self.editor.kept_new = patients.kept_new
+        self._show_kept_new()
         self._choosing = True
         try:
             self.model.set_rows(patients.rows)
@@ -222,10 +233,21 @@ class PatientsPage(QWidget):
         self.editor.open_patient(patient_id)
 
     def new_patient(self) -> None:
-        """A blank form for a patient arriving now."""
+        """A blank form for a patient arriving now (or the one begun and not saved)."""
         if self.editor.new_patient():
             self._wanted = None
             self._select(None)
+        self._show_kept_new()
+
+    def _show_kept_new(self) -> None:
+        kept = self.editor.kept_new
+        self.kept_new_note.setVisible(bool(kept))
+        if kept:
+            when = format_local(kept[0][0].saved_at)
+            self.kept_new_note.setText(
+                f"A new patient you began at {when} was not saved; it was kept. New patient "
+                "(Ctrl+N) carries on with it."
+            )
 
     def _remember_saved(self, _revision: object) -> None:
         self._wanted = self.editor.current_id
@@ -249,6 +271,7 @@ class PatientsPage(QWidget):
         self.model.clear()
         self.editor.stop()
         self.search_box.clear()
+        self.kept_new_note.hide()
 
 
 def patients_screen(ctx: ScreenContext) -> QWidget:

@@ -5,10 +5,11 @@ options); the **machine-wide** file that trust IT deploys (``/etc/rpr/settings.t
 ``%PROGRAMDATA%\RPR\settings.toml`` on Windows); environment variables ``RPR_…``; the
 **per-user** file (``~/.config/rpr/settings.toml``); the defaults below.
 
-**Machine-only** settings — the clinical ``policy``, ``idle_lock_minutes`` and ``server_url`` —
-are read from the code defaults and the machine-wide file only. The same keys in the user's file
-or the environment are ignored with a warning (naming the setting and where it was, never its
-value), so nobody at a ward PC can relax the trust's policy or keep an idle PC unlocked longer.
+**Machine-only** settings — the clinical ``policy``, ``idle_lock_minutes``, ``server_url`` and
+``trust_ca_certificate`` — are read from the code defaults and the machine-wide file only. The
+same keys in the user's file or the environment are ignored with a warning (naming the setting
+and where it was, never its value), so nobody at a ward PC can relax the trust's policy, keep
+an idle PC unlocked longer or point it at another server.
 Sources are deep-merged only after that filtering.
 
 Every file may declare ``settings_version``; a file written for a newer version than
@@ -46,7 +47,7 @@ from app.models.policy import ClinicalPolicy
 
 SETTINGS_VERSION = 1
 #: Settings only trust IT (the machine-wide file) may change; see the module docstring.
-MACHINE_ONLY = frozenset({"policy", "idle_lock_minutes", "server_url"})
+MACHINE_ONLY = frozenset({"policy", "idle_lock_minutes", "server_url", "trust_ca_certificate"})
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 log = logging.getLogger("rpr.config")
@@ -170,7 +171,11 @@ class RprSettings(BaseSettings):
     settings_version: int = Field(default=SETTINGS_VERSION, ge=1, le=SETTINGS_VERSION)
     data_dir: Path = Field(default_factory=default_data_dir)
     idle_lock_minutes: int = Field(default=10, ge=1, le=240)
+    #: The trust server; when set it wins over the address recorded at enrolment (IT moved it).
     server_url: str | None = None
+    #: The trust's CA certificate (PEM) that the server's TLS certificate must chain to; unset:
+    #: the operating system's trusted CAs. Machine-only, so nobody at a ward PC can swap it.
+    trust_ca_certificate: Path | None = None
     log_level: str = "INFO"
     policy: ClinicalPolicy = ClinicalPolicy()
 

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.cli import support
+from app.cli import support, sync_commands
 from app.cli.client import start_client
 from app.cli.demo.command import build_demo_store
 from app.cli.logs import configure_logging, held_warnings, log_file_written, log_unexpected
@@ -63,6 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     init = command("init", "set up an empty store for a standalone PC (local administrator)")
     init.add_argument("--user", required=True, help="the local administrator's username")
     init.add_argument("--recovery-public-key", type=Path, required=True)
+    enrol = command("enrol", "enrol this PC with the trust server and make its store")
+    enrol.add_argument("--server", required=True, help="e.g. https://rpr.trust.example")
+    enrol.add_argument("--code", required=True, help="the one-time code from trust IT")
+    enrol.add_argument("--device-name", help="how trust IT will know this PC (default: host name)")
+    enrol.add_argument("--user", help="who signs in first (asked for when not given)")
+    sync = command("sync", "send what is not yet sent and receive what is new, now")
+    sync.add_argument("--user", required=True, help="your username")
     command("self-test", "check on this PC that the encrypted store works", store=False)
     keygen = command(
         "recovery-keygen", "make the trust's recovery key pair (trust IT)", store=False
@@ -79,6 +86,10 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace, RprSettings], int]] = 
     "verify": lambda a, s: support.verify(s.data_dir, a.user),
     "recover": lambda a, s: support.recover(s.data_dir, a.recovery_key, a.user),
     "init": lambda a, s: support.init(s.data_dir, a.user, a.recovery_public_key),
+    "enrol": lambda a, s: sync_commands.enrol(
+        s.data_dir, s, server=a.server, code=a.code, device_name=a.device_name, username=a.user
+    ),
+    "sync": lambda a, s: sync_commands.sync(s.data_dir, s, a.user),
     None: lambda a, s: start_client(s.data_dir, s),
 }
 

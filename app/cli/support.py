@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.cli.prompts import read_key_file, read_passphrase, read_password
+from app.cli.sync_commands import print_sync_facts
 from app.models.errors import UserFacingError
 from app.store.keyslots import (
     generate_recovery_key_pair,
@@ -34,10 +35,13 @@ def account_on_this_pc(data_dir: Path, username: str) -> str:
 
 
 def status(data_dir: Path, username: str) -> int:
-    """Print what the store holds, without patient data; 1 if a check found a problem."""
+    """Print what the store holds and where sync stands, without patient data; 1 if a check
+    found a problem or sync needs a person (a refusal, a count mismatch, an audit-log
+    warning)."""
     name = account_on_this_pc(data_dir, username)
     with Store.open(data_dir, name, read_password(name)) as store:
         facts = store.status()
+        sync_facts = store.sync.facts()
     print(f"Store {facts.store_id}{'  (DEMO DATA)' if facts.demo else ''}")
     print(f"  folder          {data_dir}{'  (read-only copy)' if facts.read_only else ''}")
     print(f"  schema version  {facts.schema_version}")
@@ -54,8 +58,13 @@ def status(data_dir: Path, username: str) -> int:
     print(f"  audit events            {facts.audit_events:>8}")
     print(f"  whole-file check        {'intact' if not facts.integrity_problems else 'DAMAGED'}")
     print(f"  key slots               {'intact' if not facts.key_slot_problems else 'DAMAGED'}")
+    sync_problems = print_sync_facts(sync_facts)
+    if sync_problems:
+        print("Sync needs attention:")
+        for problem in sync_problems:
+            print(f"  - {problem}")
     if facts.ok:
-        return 0
+        return 1 if sync_problems else 0
     print("Problems found (run `rpr verify` for the full check; nothing was written):")
     for problem in (*facts.integrity_problems, *facts.key_slot_problems):
         print(f"  - {problem}")

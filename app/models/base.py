@@ -133,8 +133,12 @@ class Record(DomainModel):
 
     id: UUID = Field(default_factory=uuid4)
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        # Registered only once pydantic has finished building the class: a thread calling
+        # record_class() meanwhile must never get a half-built one (which refuses valid
+        # payloads as "extra inputs").
+        super().__pydantic_init_subclass__(**kwargs)
         kind = cls.__dict__.get("KIND")
         if kind:
             if kind in RECORD_KINDS and RECORD_KINDS[kind] is not cls:

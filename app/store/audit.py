@@ -50,6 +50,8 @@ class AuditAction(StrEnum):
     #: The store's identity (``store_meta``) as first recorded, for stores made before the
     #: identity was part of ``store.created``.
     IDENTITY_RECORDED = "store.identity"
+    #: The PC was enrolled with the trust server (detail: the device and ward ids).
+    DEVICE_ENROLLED = "device.enrolled"
 
 
 #: The facts of ``store_meta`` that never change after set-up; verify compares them with the

@@ -51,6 +51,7 @@ from app.store.keyslots import KeySlotFile, UnlockedKeys, generate_data_key, nor
 from app.store.layout import StoreFiles, fsync_directory, inspect_folder, make_private_folder
 from app.store.passwords import check_new_password
 from app.store.schema import MetaRow
+from app.store.sync_facts import Enrolment, save_enrolment
 from app.store.transaction import WriteTransaction
 
 if TYPE_CHECKING:
@@ -300,6 +301,8 @@ class NewStore:
     encrypted: bool = True
     more_users: Mapping[str, str] = field(default_factory=dict)
     populate: Callable[[WriteTransaction], None] | None = None
+    #: The enrolment of a PC enrolled with the trust server: its device id is the store's.
+    enrolment: Enrolment | None = None
 
 
 def _checked_accounts(new: NewStore) -> dict[str, str]:
@@ -422,7 +425,7 @@ def _build_database(
     try:
         with _write_session(engine) as session, session.begin():
             migrate.upgrade(session.connection())
-            device_id = uuid.uuid4()
+            device_id = new.enrolment.device_id if new.enrolment else uuid.uuid4()
             meta = {
                 "store_id": store_id,
                 "device_id": str(device_id),
@@ -446,6 +449,8 @@ def _build_database(
                     action=AuditAction.KEY_SLOT_ADDED,
                     detail=f"password slot for {username}",
                 )
+            if new.enrolment is not None:
+                save_enrolment(session, new.enrolment, actor=first, device_id=device_id)
             if new.populate is not None:
                 new.populate(WriteTransaction(session, actor=first, device_id=device_id))
         checkpoint(engine)

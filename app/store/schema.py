@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import ForeignKey, Index, MetaData, String, Text, Uuid, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, MetaData, String, Text, Uuid, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -134,6 +134,70 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class RevisionSyncRow(Base):
+    """A revision the trust server holds: acknowledged after a push, or pulled from it.
+    ``server_seq`` is the server's number for it once known (a pull tells it). A revision
+    without a row here is in the outbox (design.md "Sync"); rows are never removed."""
+
+    __tablename__ = "revision_sync"
+
+    revision_id: Mapped[UUID] = mapped_column(ForeignKey("revision.revision_id"), primary_key=True)
+    server_seq: Mapped[int | None]
+    acknowledged_at: Mapped[datetime]
+
+
+class SyncRefusalRow(Base):
+    """Why the server last refused a revision still in the outbox (shown to a person; removed
+    once the server acknowledges the revision)."""
+
+    __tablename__ = "sync_refusal"
+
+    revision_id: Mapped[UUID] = mapped_column(ForeignKey("revision.revision_id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32))
+    message: Mapped[str] = mapped_column(Text)
+    refused_at: Mapped[datetime]
+
+
+class SyncEnrolmentRow(Base):
+    """This PC's enrolment with the trust server (one row). The device token is a credential:
+    it is kept here, inside the encrypted store, and nowhere else."""
+
+    __tablename__ = "sync_enrolment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    server_url: Mapped[str] = mapped_column(Text)
+    device_id: Mapped[UUID]
+    device_token: Mapped[str] = mapped_column(Text)
+    ward_id: Mapped[UUID]
+    ward_name: Mapped[str] = mapped_column(String(200))
+    trust_name: Mapped[str] = mapped_column(String(200))
+    enrolled_at: Mapped[datetime]
+    enrolled_by: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+
+class SyncStateRow(Base):
+    """Where sync stands (one row): the pull cursor, the outbox floor (every local revision
+    at or below it is held by the server, so the outbox is looked for only above it), when
+    something was last sent, and the last count check and audit-chain witness."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cursor: Mapped[int]
+    outbox_floor: Mapped[int]
+    last_sent_at: Mapped[datetime | None]
+    last_synced_at: Mapped[datetime | None]
+    check_expected: Mapped[int | None]
+    check_held: Mapped[int | None]
+    chain_warning: Mapped[str | None] = mapped_column(String(16))
+    witnessed_seq: Mapped[int | None]
+    witnessed_hash: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
 
 
 #: Tables whose rows are never changed or removed once written.

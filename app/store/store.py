@@ -42,6 +42,7 @@ from app.store.opening import (
 )
 from app.store.records import RecordReader
 from app.store.schema import AuditRow, MetaRow, RecordRow, RevisionRow
+from app.store.sync_state import Enrolment, SyncState
 from app.store.transaction import WriteTransaction
 from app.store.verification import VerifyReport, verify_files
 
@@ -133,6 +134,7 @@ class Store:
         encrypted: bool = True,
         more_users: Mapping[str, str] | None = None,
         populate: Callable[[WriteTransaction], None] | None = None,
+        enrolment: Enrolment | None = None,
     ) -> Self:
         """Make a new store in ``data_dir`` with its accounts, the recovery slot and (through
         ``populate``, in the same transaction) its first content.
@@ -142,7 +144,8 @@ class Store:
         names and renamed into place when complete (the database last), and a failure removes
         exactly what this set-up made. ``encrypted=False`` makes a plain SQLite file with the
         same schema: the benchmarks' baseline, never used for clinical data (such a store
-        cannot be opened again).
+        cannot be opened again). ``enrolment``: the store of a PC enrolled with the trust
+        server, whose device id becomes the store's (the enrolment is kept inside it).
         """
         new = NewStore(
             username=username,
@@ -153,6 +156,7 @@ class Store:
             encrypted=encrypted,
             more_users=more_users or {},
             populate=populate,
+            enrolment=enrolment,
         )
         return cls(create_store(data_dir, new))
 
@@ -281,6 +285,12 @@ class Store:
         is durable when the ``with`` block exits without an exception. Waits for the
         whole-file check if it is still running; refused on a read-only copy and once the
         check has found the file damaged."""
+        with self._write_parts() as (tx, _):
+            yield tx
+
+    @contextmanager
+    def _write_parts(self) -> Iterator[tuple[WriteTransaction, Session]]:
+        """:meth:`write`'s transaction with its session, for the store's own modules."""
         self._require_open()
         if self.read_only:
             raise StoreReadOnly(READ_ONLY)
@@ -292,8 +302,22 @@ class Store:
             )
         with store_failures(), self._write_session() as session, session.begin():
             self._record_open(session)
-            yield WriteTransaction(session, actor=self.actor, device_id=self.device_id)
+            yield WriteTransaction(session, actor=self.actor, device_id=self.device_id), session
         self._open_action = None
+
+    @contextmanager
+    def _read_session(self) -> Iterator[Session]:
+        self._require_open()
+        with store_failures(), _session(self._engine) as session, session.begin():
+            yield session
+
+    @property
+    def sync(self) -> SyncState:
+        """The sync client's state in this store: outbox, cursor, enrolment, refusals, the
+        last count check (see :mod:`app.store.sync_state`). Its writes obey :meth:`write`'s
+        rules (refused on a read-only or damaged copy)."""
+        self._require_open()
+        return SyncState(self._read_session, self._write_parts)
 
     def _write_session(self) -> Session:
         return _session(self._write_engine)

@@ -8,7 +8,9 @@
 - the ``record``/``record_tip`` indexes, rebuilt from the revisions and compared;
 - the append-only triggers, exactly as the migrations made them;
 - the store's identity (``store_meta``) against the hash the audit chain recorded;
-- every key slot, the recovery slot above all, under the data key (no private key needed).
+- every key slot, the recovery slot above all, under the data key (no private key needed);
+- what the trust server's witness last said of the audit chain at a sync (a chain cut at its
+  tail or rewritten, which no check made on this PC alone can see).
 
 It runs on a connection that cannot write (``Access.INSPECT`` or ``READ_ONLY``), so it works on
 a read-only copy and on a store too damaged to open, and every failure to read becomes a line
@@ -49,6 +51,7 @@ from app.store.schema import (
     RevisionRow,
     append_only_triggers,
 )
+from app.store.sync_facts import read_state
 
 if TYPE_CHECKING:
     from app.store.keyslots import KeySlotFile
@@ -119,6 +122,7 @@ def _check_tables(session: Session, slots: KeySlotFile, problems: list[str]) -> 
     problems.extend(_index_problems(session, seen))
     problems.extend(_trigger_problems(session))
     problems.extend(_identity_problems(session, slots.store_id))
+    problems.extend(_witness_problems(session))
     audit_events = session.scalar(select(func.count()).select_from(AuditRow)) or 0
     return revisions, audit_events
 
@@ -160,6 +164,26 @@ def _identity_problems(session: Session, store_id: str) -> list[str]:
             "device, creation time or demo flag was edited"
         )
     return problems
+
+
+def _witness_problems(session: Session) -> list[str]:
+    """What the trust server said of this PC's audit chain at the last sync's check."""
+    state = read_state(session)
+    if state is None or state.chain_warning is None:
+        return []
+    seen = f"event {state.witnessed_seq}" if state.witnessed_seq is not None else "a later event"
+    when = f" (sync of {state.last_synced_at:%Y-%m-%d %H:%M} UTC)" if state.last_synced_at else ""
+    if state.chain_warning == "shorter":
+        problem = (
+            f"audit chain: the trust server has seen it reach {seen}, but it now ends before "
+            f"that — events were cut from its end{when}"
+        )
+    else:
+        problem = (
+            f"audit chain: the trust server saw a different {seen} on this PC — the chain was "
+            f"rewritten{when}"
+        )
+    return [problem]
 
 
 class _Seen(NamedTuple):

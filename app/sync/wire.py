@@ -44,7 +44,7 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from app.models.base import Instant, ShortText
 from app.models.people import AccessRole, Username
@@ -62,12 +62,22 @@ MAX_PUSH = 500
 #: Most revisions in one page of a pull.
 MAX_PULL = 1000
 
+
 #: A one-time enrolment code as trust IT reads it out: groups of letters and digits.
+def _tidy_code(value: object) -> object:
+    """Trust IT reads a code out: accept it in lower case, with spaces or without dashes."""
+    if not isinstance(value, str):
+        return value
+    letters = "".join(ch for ch in value.upper() if ch.isalnum())
+    if len(letters) != 16:  # four groups of four
+        return value.strip().upper()
+    return "-".join(letters[n : n + 4] for n in range(0, 16, 4))
+
+
 EnrolmentCode = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$"
-    ),
+    BeforeValidator(_tidy_code),
+    StringConstraints(pattern=r"^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$"),
 ]
 #: A SHA-256 hash in lower-case hex.
 HashHex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -200,7 +210,11 @@ class AuditHead(WireModel):
 
 
 class CheckRequest(WireModel):
-    """The end of a sync: what the device holds after pushing and pulling up to ``cursor``."""
+    """The end of a sync: what the device holds after pushing and pulling up to ``cursor``.
+
+    ``revisions_held`` counts the device's revisions that the server holds too (acknowledged
+    pushes and pulled revisions), not revisions still in the outbox (e.g. refused ones): those
+    are shown to people as not sent, and must not make the counts disagree."""
 
     cursor: int = Field(ge=0)
     revisions_held: int = Field(ge=0)

@@ -18,7 +18,11 @@ def run_client(data_dir: Path, settings: RprSettings) -> int:
     app.setApplicationName("RPR")
     app.setApplicationDisplayName("RPR — Restrictive Practice Recorder")
     window = MainWindow(
-        data_dir, policy=settings.policy, idle_lock_minutes=settings.idle_lock_minutes
+        data_dir,
+        policy=settings.policy,
+        idle_lock_minutes=settings.idle_lock_minutes,
+        server_url=settings.server_url,
+        trust_ca_certificate=settings.trust_ca_certificate,
     )
     window.show()
     return app.exec()

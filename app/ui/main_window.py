@@ -38,23 +38,26 @@ from app.ui.ops import StoreRunner
 from app.ui.session.controller import Session, SignedIn, StandaloneSetUp
 from app.ui.session.idle import IdleWatcher
 from app.ui.session.pages import FolderProblemPage, SetUpPage, SignInPage
+from app.ui.sync.controller import SyncController
 from app.ui.widgets import named
 
 if TYPE_CHECKING:
+    from app.sync.status import SyncStatus
     from app.ui.board.page import BoardPage
     from app.ui.incidents.statement_queries import MyAccounts
     from app.ui.screens import ScreenFactory
 
 #: Imported in the background once the locked window is up (see MainWindow._warm_up): the
 #: screens, the store and everything they need, so a sign-in does not wait for them.
-WARM_UP_MODULES = ("app.store.store", "app.ui.screens")
+WARM_UP_MODULES = ("app.store.store", "app.ui.screens", "app.sync.client")
 
 DEMO_BANNER = (
     "DEMO DATA — a fictitious ward for trying RPR. Nothing here is a real patient; do not "
     "record real people in this store."
 )
-#: What the status bar says until the sync issue connects the PC to the trust's server.
-SYNC_STATE = "Sync: not connected to a trust server (this PC keeps every record itself)"
+#: What the status bar says of sync while no one is signed in (the store, which knows whether
+#: the PC is enrolled, is locked).
+SYNC_STATE = "Sync: starts when someone signs in"
 #: Work longer than this shows the busy indicator (design: progress on anything > 0.5 s).
 BUSY_AFTER_MS = 500
 
@@ -206,6 +209,8 @@ class MainWindow(QMainWindow):
         policy: ClinicalPolicy,
         idle_lock_minutes: int,
         now: Callable[[], datetime] = utc_now,
+        server_url: str | None = None,
+        trust_ca_certificate: Path | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("RPR — Restrictive Practice Recorder")
@@ -214,6 +219,13 @@ class MainWindow(QMainWindow):
         self._now = now
         self.runner = StoreRunner(self)
         self.session = Session(self.runner, data_dir, self)
+        self.sync = SyncController(
+            self.runner,
+            server_url=server_url,
+            ca_certificate=trust_ca_certificate,
+            now=now,
+            parent=self,
+        )
         self.idle = IdleWatcher(idle_lock_minutes, now=now, parent=self)
         self.idle.went_idle.connect(self.lock_now)
         self.work: WorkArea | None = None
@@ -243,6 +255,7 @@ class MainWindow(QMainWindow):
         self.session.locking.connect(self._hide_work)
         self.runner.failed.connect(self._show_failure)
         self.runner.busy_changed.connect(self._busy)
+        self.sync.status_changed.connect(self._sync_status)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.applicationStateChanged.connect(lambda _state: self.idle.check_now())
@@ -271,9 +284,10 @@ class MainWindow(QMainWindow):
         self.switch_action.triggered.connect(self.switch_user)
         self.send_action = QAction("Send everything &now", self)
         self.send_action.setToolTip(
-            "Sends every record saved on this PC to the trust's server. This PC is not "
-            "connected to a server yet, so everything stays here."
+            "Sends every record saved on this PC to the trust's server now, and receives "
+            "what is new (for shift handover)."
         )
+        self.send_action.triggered.connect(self.sync.sync_now)
         self.send_action.setEnabled(False)
         toolbar = QToolBar("Session")
         toolbar.setObjectName("session-toolbar")
@@ -332,6 +346,7 @@ class MainWindow(QMainWindow):
         read_only = " (read-only copy: nothing can be saved)" if facts.read_only else ""
         self.who.setText(f"Signed in as {facts.actor}{read_only}")
         self._session_actions(enabled=True)
+        self.sync.begin(self.session.require_store())
         self.sign_in.reset()
         self.idle.start()
         self.work_shown.emit()
@@ -340,6 +355,10 @@ class MainWindow(QMainWindow):
         """Drop every widget of the session (no patient data may remain), show sign-in."""
         self.idle.stop()
         self._session_actions(enabled=False)
+        self.sync.end()
+        self.send_action.setEnabled(False)
+        self.sync_label.setText(SYNC_STATE)
+        self.sync_label.setToolTip("")
         if self.work is not None:
             self.work.stop()
             self.stack.removeWidget(self.work)
@@ -360,6 +379,13 @@ class MainWindow(QMainWindow):
         self.session.lock()
         self.sign_in.reset()
 
+    def _sync_status(self, status: SyncStatus) -> None:
+        """The status line in words (colour is never the only signal); the last failure's
+        sentence as its tooltip."""
+        self.sync_label.setText(self.sync.summary())
+        self.sync_label.setToolTip(status.last_error or "")
+        self.send_action.setEnabled(self.sync.enrolled)
+
     # -- errors and the busy indicator -------------------------------------------------------
 
     def _show_failure(self, message: str) -> None:
@@ -374,6 +400,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Save what can be saved, close the store, stop the worker."""
+        self.sync.end()
         self.session.close()
         self.runner.shutdown()
         event.accept()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the trust server's database."""

@@ -1,0 +1,187 @@
+"""`rpr enrol`, `rpr sync` and `rpr status` end to end against a real trust server: trust IT
+issues codes, two ward PCs are enrolled, one records, both sync, the other shows its records."""
+
+import getpass
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.cli.main import EXIT_USER_ERROR, main
+from app.cli.sync_commands import EXIT_NEEDS_ATTENTION, EXIT_OFFLINE
+from app.store.layout import StoreFiles
+from app.store.store import Store
+from tests.server.harness import PASSWORD, Trust, running_trust
+from tests.sync.real_trust import admit, family_names
+
+
+@pytest.fixture(scope="module")
+def trust() -> Iterator[Trust]:
+    with running_trust() as running:
+        yield running
+
+
+def enrol(trust: Trust, code: str, data_dir: Path, user: str, *more: str) -> int:
+    return main(
+        [
+            "enrol",
+            "--data-dir",
+            str(data_dir),
+            "--server",
+            trust.url,
+            "--code",
+            code.lower(),  # as someone might type it
+            "--user",
+            user,
+            *more,
+        ]
+    )
+
+
+def test_two_ward_pcs_enrolled_on_the_command_line_see_each_others_records(
+    trust: Trust,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ward = trust.ward()
+    first_nurse, second_nurse = trust.account(ward), trust.account(ward)
+    first_dir, second_dir = tmp_path / "bay-pc", tmp_path / "office-pc"
+    monkeypatch.setenv("RPR_PASSWORD", PASSWORD)
+
+    assert enrol(trust, trust.code(ward), first_dir, first_nurse, "--device-name", "Bay PC") == 0
+    out = capsys.readouterr().out
+    assert f"for {ward.name} as device" in out
+    assert f"{first_nurse} (" in out
+    assert "Trust recovery key sha256:" in out
+    assert enrol(trust, trust.code(ward), second_dir, second_nurse) == 0
+    capsys.readouterr()
+
+    with Store.open(first_dir, first_nurse, PASSWORD) as store:
+        for name in ("Testperson", "Exampleson"):
+            admit(store, ward, name)
+
+    assert main(["sync", "--data-dir", str(first_dir), "--user", first_nurse]) == 0
+    out = capsys.readouterr().out
+    assert "Sent 2 revision(s); received 0." in out
+    assert "Not yet sent: 0" in out
+    assert "Count check: this PC holds the 2 revision(s) the server expects." in out
+
+    assert main(["sync", "--data-dir", str(second_dir), "--user", second_nurse]) == 0
+    assert "Sent 0 revision(s); received 2." in capsys.readouterr().out
+
+    assert main(["status", "--data-dir", str(second_dir), "--user", second_nurse]) == 0
+    out = capsys.readouterr().out
+    assert f"trust server            {trust.url}" in out
+    assert f"enrolled for            {ward.name}, Test Trust" in out
+    assert "not yet sent                   0" in out
+    assert "count check             matches" in out
+    assert "audit log witness       no warning" in out
+    with Store.open(second_dir, second_nurse, PASSWORD) as store:
+        assert family_names(store) == {"Testperson", "Exampleson"}
+
+
+def test_status_and_sync_show_what_is_not_yet_sent_and_what_was_refused(
+    trust: Trust,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ward, elsewhere = trust.ward(), trust.ward()
+    nurse = trust.account(ward)
+    data_dir = tmp_path / "pc"
+    monkeypatch.setenv("RPR_PASSWORD", PASSWORD)
+    assert enrol(trust, trust.code(ward), data_dir, nurse) == 0
+    with Store.open(data_dir, nurse, PASSWORD) as store:
+        admit(store, ward, "Testperson")
+        admit(store, elsewhere, "Otherward")
+    capsys.readouterr()
+
+    assert main(["status", "--data-dir", str(data_dir), "--user", nurse]) == 0
+    out = capsys.readouterr().out
+    assert "not yet sent                   2" in out
+    assert "last sent               never" in out
+
+    assert main(["sync", "--data-dir", str(data_dir), "--user", nurse]) == EXIT_NEEDS_ATTENTION
+    out = capsys.readouterr().out
+    assert "Sent 1 revision(s)" in out
+    assert "1 refused by the trust server (kept on this PC):" in out
+    assert "another ward" in out
+
+    assert main(["status", "--data-dir", str(data_dir), "--user", nurse]) == EXIT_NEEDS_ATTENTION
+    out = capsys.readouterr().out
+    assert "not yet sent                   1" in out
+    assert "refused by the server          1" in out
+    assert "Sync needs attention:" in out
+
+
+def test_sync_when_the_server_is_down_exits_for_a_retry_and_keeps_everything(
+    trust: Trust,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    settings_files: tuple[Path, Path],
+) -> None:
+    ward = trust.ward()
+    nurse = trust.account(ward)
+    data_dir = tmp_path / "pc"
+    monkeypatch.setenv("RPR_PASSWORD", PASSWORD)
+    assert enrol(trust, trust.code(ward), data_dir, nurse) == 0
+    with Store.open(data_dir, nurse, PASSWORD) as store:
+        admit(store, ward, "Testperson")
+    capsys.readouterr()
+    # IT points the PC at an address where nothing answers (the machine-wide setting wins).
+    settings_files[0].write_text("server_url = 'http://127.0.0.1:9'\n")
+
+    assert main(["sync", "--data-dir", str(data_dir), "--user", nurse]) == EXIT_OFFLINE
+    out = capsys.readouterr().out
+    assert "cannot be reached" in out
+    assert "Not yet sent: 1" in out
+
+
+def test_a_wrong_password_at_enrolment_is_asked_again_when_typed(
+    trust: Trust,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ward = trust.ward()
+    nurse = trust.account(ward)
+    typed = iter(["not the password", PASSWORD])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: next(typed))
+    monkeypatch.setattr("builtins.input", lambda prompt: nurse.upper())
+    data_dir = tmp_path / "pc"
+
+    code = main(
+        ["enrol", "--data-dir", str(data_dir), "--server", trust.url, "--code", trust.code(ward)]
+    )
+
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "The username or password is not right. Try again (2 left)." in out
+    assert "not the password" not in out
+    with Store.open(data_dir, nurse, PASSWORD) as store:
+        assert store.users() == (nurse,)
+
+
+def test_a_failed_sign_in_leaves_no_store_and_says_the_code_is_spent(
+    trust: Trust,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ward = trust.ward()
+    nurse = trust.account(ward)
+    monkeypatch.setenv("RPR_PASSWORD", "not the password")
+    data_dir = tmp_path / "pc"
+    issued = trust.code(ward)
+
+    assert enrol(trust, issued, data_dir, nurse) == EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert "username or password is not right" in err
+    assert "ask trust IT to revoke that device and issue a new code" in err
+    assert not StoreFiles(data_dir).exists()
+    # The code was used: it does not work twice.
+    monkeypatch.setenv("RPR_PASSWORD", PASSWORD)
+    assert enrol(trust, issued, data_dir, nurse) == EXIT_USER_ERROR
+    assert "already used or expired" in capsys.readouterr().err

@@ -20,7 +20,7 @@ from app.ui.sync.controller import NOT_STARTED, SyncController
 from server.tables import WardRow
 from server.tables_sync import RevisionRow
 from tests.conftest import FAST_KDF
-from tests.server.harness import PASSWORD, Trust, running_trust, test_public_key_pem
+from tests.server.harness import PASSWORD, Trust, recovery_public_key_pem, running_trust
 from tests.sync.real_trust import admit, enrol_pc, sync
 
 WAIT = 20_000
@@ -135,7 +135,7 @@ def test_a_standalone_pc_says_it_is_not_enrolled(
         tmp_path / "standalone",
         username="local.admin",
         password=PASSWORD,
-        recovery_public_key_pem=test_public_key_pem().encode(),
+        recovery_public_key_pem=recovery_public_key_pem().encode(),
         kdf=FAST_KDF,
     )
     controller = SyncController(runner, make_scheduler=QUIET)

@@ -36,6 +36,7 @@ from app.models.policy import ClinicalPolicy
 from app.store.layout import FolderContents
 from app.ui.ops import StoreRunner
 from app.ui.session.controller import Session, SignedIn, StandaloneSetUp
+from app.ui.session.enrolment import EnrolmentForm, FirstSignIn
 from app.ui.session.idle import IdleWatcher
 from app.ui.session.pages import FolderProblemPage, SetUpPage, SignInPage
 from app.ui.sync.controller import SyncController
@@ -226,6 +227,8 @@ class MainWindow(QMainWindow):
             now=now,
             parent=self,
         )
+        self._server_url = server_url
+        self._trust_ca_certificate = trust_ca_certificate
         self.idle = IdleWatcher(idle_lock_minutes, now=now, parent=self)
         self.idle.went_idle.connect(self.lock_now)
         self.work: WorkArea | None = None
@@ -235,7 +238,7 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet("background: #fff3c4; color: #3d2e00; padding: 6px;")
         self.banner.hide()
         self.sign_in = SignInPage()
-        self.set_up = SetUpPage()
+        self.set_up = SetUpPage(server_url)
         self.problem = FolderProblemPage()
         self.stack = QStackedWidget()
         for page in (self.sign_in, self.set_up, self.problem):
@@ -251,6 +254,8 @@ class MainWindow(QMainWindow):
 
         self.sign_in.submitted.connect(self._sign_in)
         self.set_up.submitted.connect(self._set_up)
+        self.set_up.enrol.submitted.connect(self._enrol)
+        self.sign_in.first_time.connect(self._first_sign_in)
         self.session.signed_in.connect(self._show_work)
         self.session.locking.connect(self._hide_work)
         self.runner.failed.connect(self._show_failure)
@@ -335,6 +340,23 @@ class MainWindow(QMainWindow):
 
     def _set_up(self, setup: StandaloneSetUp) -> None:
         self.session.set_up_standalone(setup, on_error=self.set_up.show_error)
+
+    def _enrol(self, form: EnrolmentForm) -> None:
+        page = self.set_up.enrol
+        self.session.enrol(
+            form,
+            ca_certificate=self._trust_ca_certificate,
+            on_enrolled=page.show_enrolled,
+            on_error=page.show_error,
+        )
+
+    def _first_sign_in(self, first: FirstSignIn) -> None:
+        self.session.first_sign_in(
+            first,
+            server_url=self._server_url,
+            ca_certificate=self._trust_ca_certificate,
+            on_error=self.sign_in.show_error,
+        )
 
     # -- the session -----------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ class Column(IntEnum):
     STATUS = 2
     MISSING = 3
     TYPES = 4
+    SENT = 5
 
 
 HEADERS = {
@@ -37,7 +38,11 @@ HEADERS = {
     Column.STATUS: "Status",
     Column.MISSING: "Statutory items missing",
     Column.TYPES: "Types of force",
+    Column.SENT: "Sent to the trust",
 }
+#: The words of a record with a revision not yet sent to the trust server (issue 7:
+#: "per-record 'not yet sent'").
+NOT_YET_SENT = "Not yet sent"
 
 
 class IncidentListModel(QAbstractTableModel):
@@ -114,4 +119,6 @@ class IncidentListModel(QAbstractTableModel):
             return status_word(row.status, returned=row.returned)
         if column is Column.MISSING:
             return ", ".join(f"({letter})" for letter in row.missing) or "None"
+        if column is Column.SENT:
+            return NOT_YET_SENT if row.unsent else ""
         return ", ".join(t.label for t in row.types) or "None recorded yet"

@@ -4,7 +4,7 @@ holds a reference into."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -36,6 +36,9 @@ class IncidentRow:
     returned: bool
     missing: tuple[str, ...]  # statutory letters still missing
     types: tuple[InterventionType, ...]
+    #: A revision of it is saved here and not yet acknowledged by the trust server (only on
+    #: an enrolled PC: a standalone PC sends nothing).
+    unsent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +96,13 @@ def load_rows(store: Store, ward_id: UUID, at: datetime) -> tuple[IncidentRow, .
             newest_first=True,
         )
         patients = _patients(reader, {i.patient_id for i in (*open_records, *signed)})
-    return tuple(_row(i, patients.get(i.patient_id)) for i in (*open_records, *signed))
+    records = (*open_records, *signed)
+    unsent: set[UUID] = set()
+    if records and store.sync.enrolment() is not None:
+        unsent = store.sync.unsent_records(i.id for i in records)
+    return tuple(
+        replace(_row(i, patients.get(i.patient_id)), unsent=i.id in unsent) for i in records
+    )
 
 
 def load_reference(store: Store, ward_id: UUID) -> Reference:

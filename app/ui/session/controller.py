@@ -28,7 +28,15 @@ from app.models.people import (
     sign_in_problem,
 )
 from app.store.layout import FolderContents, inspect_folder
-from app.ui.ops import StoreRunner
+from app.ui.ops import Changes, StoreRunner
+from app.ui.session.enrolment import (
+    EnrolmentForm,
+    FirstSignIn,
+    PendingEnrolment,
+    add_vouched_colleague,
+    create_enrolled,
+    enrol_device,
+)
 
 if TYPE_CHECKING:
     # The store (and SQLAlchemy under it) is imported on the store worker when first needed,
@@ -90,6 +98,15 @@ def _signed_in(store: Store) -> SignedIn:
     )
 
 
+def _with_facts(store: Store) -> tuple[Store, SignedIn]:
+    """``store`` with what the window needs of it (closed again if that cannot be read)."""
+    try:
+        return store, _signed_in(store)
+    except BaseException:
+        store.close()
+        raise
+
+
 class Session(QObject):
     """The signed-in session of the window (at most one at a time)."""
 
@@ -106,6 +123,9 @@ class Session(QObject):
         self.data_dir = data_dir
         self._store: Store | None = None
         self.current: SignedIn | None = None
+        #: A device credential issued at enrolment whose store is not made yet (a mistyped
+        #: password must not waste the one-time code). Lost if the window closes.
+        self.pending_enrolment: PendingEnrolment | None = None
 
     def require_store(self) -> Store:
         """The open store, for work submitted to the runner (raises :class:`Locked`)."""
@@ -167,6 +187,89 @@ class Session(QObject):
             return store, _signed_in(store)
 
         self._runner.run(work, on_done=self._begin, on_error=lambda e: on_error(str(e)))
+
+    def enrol(
+        self,
+        form: EnrolmentForm,
+        *,
+        ca_certificate: Path | None,
+        on_enrolled: Callable[[PendingEnrolment], None],
+        on_error: Callable[[str], None],
+    ) -> None:
+        """Enrol this PC with the trust's server (unless an earlier attempt already did), then
+        the member of staff signs in against it, the store is made and they are signed in
+        (see :mod:`app.ui.session.enrolment`). ``on_enrolled`` follows the first step."""
+        data_dir = self.data_dir
+
+        def create(pending: PendingEnrolment) -> None:
+            def work() -> tuple[Store, SignedIn]:
+                return _with_facts(create_enrolled(data_dir, pending, form, ca_certificate))
+
+            def done(opened: tuple[Store, SignedIn]) -> None:
+                self.pending_enrolment = None
+                self._begin(opened)
+
+            self._runner.run(work, on_done=done, on_error=lambda e: on_error(str(e)))
+
+        def enrolled(pending: PendingEnrolment) -> None:
+            self.pending_enrolment = pending
+            on_enrolled(pending)
+            create(pending)
+
+        if self.pending_enrolment is not None:
+            create(self.pending_enrolment)
+            return
+
+        def first_step() -> PendingEnrolment:
+            # Refuse a folder that holds anything before the one-time code is used up.
+            inspect_folder(data_dir).require_empty_for_setup()
+            return enrol_device(form, ca_certificate)
+
+        self._runner.run(first_step, on_done=enrolled, on_error=lambda e: on_error(str(e)))
+
+    def first_sign_in(
+        self,
+        first: FirstSignIn,
+        *,
+        server_url: str | None,
+        ca_certificate: Path | None,
+        on_error: Callable[[str], None],
+    ) -> None:
+        """A newcomer's first sign-in on this PC: a colleague who can sign in here opens the
+        store, the trust server vouches for the newcomer, their key slot is added (audited
+        as the colleague's act), and the newcomer is signed in."""
+        data_dir = self.data_dir
+
+        def work() -> tuple[Store, SignedIn]:
+            from app.store.store import Store  # noqa: PLC0415 - see the imports
+
+            try:
+                colleague = Store.open(data_dir, first.colleague, first.colleague_password)
+            except Locked:
+                raise UserFacingError(
+                    f"colleague: {WRONG_CREDENTIALS} Your colleague signs in with their own "
+                    "account on this PC."
+                ) from None
+            with colleague:
+                problem = sign_in_problem(_signed_in(colleague).account)
+                if problem is not None:
+                    raise UserFacingError(f"colleague: {problem}")
+                username = add_vouched_colleague(
+                    colleague, first, server_url=server_url, ca_certificate=ca_certificate
+                )
+            store, facts = _with_facts(Store.open(data_dir, username, first.password))
+            problem = sign_in_problem(facts.account)
+            if problem is not None:
+                store.close()
+                raise UserFacingError(problem)
+            return store, facts
+
+        self._runner.run(
+            work,
+            on_done=self._begin,
+            on_error=lambda e: on_error(str(e)),
+            changes=Changes(accounts=True),
+        )
 
     def _begin(self, opened: tuple[Store, SignedIn]) -> None:
         store, facts = opened

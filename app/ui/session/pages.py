@@ -13,8 +13,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,14 +25,19 @@ from app.models.errors import UserFacingError
 from app.models.people import Ward
 from app.store.passwords import password_problem
 from app.ui.session.controller import StandaloneSetUp
+from app.ui.session.enrol_page import EnrolPage
+from app.ui.session.enrolment import FirstSignIn
 from app.ui.widgets import error_label, named
 
 
 class SignInPage(QWidget):
-    """Username, password, Enter to sign in."""
+    """Username, password, Enter to sign in. "First time on this PC" adds a colleague who can
+    already sign in here (see :mod:`app.ui.session.enrolment`)."""
 
     #: (username, password) the person submitted.
     submitted = Signal(str, str)
+    #: A first sign-in on this PC with a colleague; carries :class:`FirstSignIn`.
+    first_time = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +53,30 @@ class SignInPage(QWidget):
         form = QFormLayout()
         form.addRow("&Username", self.username)
         form.addRow("&Password", self.password)
+        self.first_time_button = named(
+            QPushButton("&First time on this PC?"), "First time on this PC"
+        )
+        self.first_time_button.setCheckable(True)
+        self.first_time_box = QWidget()
+        colleague_form = QFormLayout(self.first_time_box)
+        how = QLabel(
+            "The trust server checks your password. A colleague who already signs in on this "
+            "PC types their own username and password to let you in here; after that you can "
+            "sign in on your own, even when the server does not answer."
+        )
+        how.setWordWrap(True)
+        colleague_form.addRow(how)
+        self.colleague = named(QLineEdit(), "Colleague's username")
+        self.colleague_password = named(QLineEdit(), "Colleague's password")
+        self.colleague_password.setEchoMode(QLineEdit.EchoMode.Password)
+        colleague_form.addRow("&Colleague's username", self.colleague)
+        colleague_form.addRow("Colleague's pass&word", self.colleague_password)
+        self.first_time_box.hide()
+        self.first_time_button.toggled.connect(self._first_time_toggled)
+        self.progress = named(QProgressBar(), "Signing in")
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(200)
+        self.progress.hide()
         column = QVBoxLayout(self)
         column.addStretch(1)
         for widget in (title, self.intro):
@@ -54,52 +85,101 @@ class SignInPage(QWidget):
         box.setLayout(form)
         box.setMaximumWidth(420)
         column.addWidget(box, alignment=Qt.AlignmentFlag.AlignHCenter)
+        self.first_time_box.setMaximumWidth(420)
+        column.addWidget(self.first_time_box, alignment=Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.first_time_button, alignment=Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(self.progress, alignment=Qt.AlignmentFlag.AlignHCenter)
         column.addWidget(self.error, alignment=Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(2)
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self._submit)
+        self.colleague_password.returnPressed.connect(self._submit)
         self.button.clicked.connect(self._submit)
+
+    def _first_time_toggled(self, on: bool) -> None:
+        self.first_time_box.setVisible(on)
+        self.colleague_password.clear()
+        if on:
+            self.colleague.setFocus()
 
     def _submit(self) -> None:
         if not self.username.text().strip() or not self.password.text():
             self.show_error("Type your username and your password.")
             return
+        first_time = self.first_time_button.isChecked()
+        if first_time and (not self.colleague.text().strip() or not self.colleague_password.text()):
+            self.show_error("colleague: type your colleague's username and their password.")
+            return
         self.button.setEnabled(False)
         self.error.clear()
-        self.submitted.emit(self.username.text(), self.password.text())
+        self.progress.show()
+        if first_time:
+            self.first_time.emit(
+                FirstSignIn(
+                    username=self.username.text(),
+                    password=self.password.text(),
+                    colleague=self.colleague.text(),
+                    colleague_password=self.colleague_password.text(),
+                )
+            )
+        else:
+            self.submitted.emit(self.username.text(), self.password.text())
 
     def show_error(self, message: str) -> None:
-        """Say why signing in did not work; the password is cleared, the username kept."""
+        """Say why signing in did not work; the passwords are cleared, the usernames kept."""
         self.button.setEnabled(True)
+        self.progress.hide()
         self.password.clear()
+        self.colleague_password.clear()
         self.error.setText(message)
         self.password.setFocus()
 
     def reset(self, *, keep_username: bool = False) -> None:
         """Ready for the next person (or the same one, after the idle lock)."""
         self.button.setEnabled(True)
+        self.progress.hide()
         self.password.clear()
         self.error.clear()
+        self.colleague.clear()
+        self.colleague_password.clear()
+        self.first_time_button.setChecked(False)
         if not keep_username:
             self.username.clear()
         (self.password if keep_username and self.username.text() else self.username).setFocus()
 
 
 class SetUpPage(QWidget):
-    """First run on an empty folder: a standalone ward PC (its ward, a local administrator and
-    the trust's recovery public key). Trust enrolment arrives with the sync issue."""
+    """First run on an empty folder, two choices: enrol the PC with the trust's server
+    (:attr:`enrol`, :class:`~app.ui.session.enrol_page.EnrolPage`), or a standalone ward PC
+    (its ward, a local administrator and the trust's recovery public key)."""
 
     submitted = Signal(object)  # StandaloneSetUp
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, server_url: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("set-up")
         title = QLabel("<h2>Set up this ward PC</h2>")
+        choice = QLabel(
+            "There is no RPR store on this PC yet. <b>Enrol it with the trust's server</b> "
+            "(records are sent to the trust and shared with the ward's other PCs), or set it "
+            "up as a <b>standalone ward PC</b>."
+        )
+        choice.setWordWrap(True)
+        self.enrol = EnrolPage(server_url)
+        self.choices = named(QTabWidget(), "How to set up this PC")
+        self.choices.addTab(self.enrol, "&Enrol this PC with the trust's server")
+        self.choices.addTab(self._standalone_form(), "S&tandalone ward PC")
+        outer = QVBoxLayout(self)
+        outer.addWidget(title)
+        outer.addWidget(choice)
+        outer.addWidget(self.choices, 1)
+
+    def _standalone_form(self) -> QWidget:
+        standalone = QWidget()
         intro = QLabel(
-            "There is no RPR store on this PC yet. Set it up as a <b>standalone ward PC</b>: "
-            "records stay on this PC, encrypted, and a local administrator adds the ward's "
-            "staff. (Enrolling the PC with the trust's server comes with a later version.)"
+            "A standalone ward PC: records stay on this PC, encrypted, and a local "
+            "administrator adds the ward's staff."
         )
         intro.setWordWrap(True)
         self.ward_name = named(QLineEdit(), "Ward name")
@@ -134,13 +214,13 @@ class SetUpPage(QWidget):
         self.button.setDefault(True)
         self.button.clicked.connect(self._submit)
         self.error = error_label()
-        column = QVBoxLayout(self)
-        column.addWidget(title)
+        column = QVBoxLayout(standalone)
         column.addWidget(intro)
         column.addLayout(form)
         column.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.error)
         column.addStretch(1)
+        return standalone
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.models.clock import utc_now
 from app.models.errors import UserFacingError
+from app.models.incident import UseOfForceIncident
 from app.sync.status import SyncStatus
 from app.ui.ops import Changes, StoreRunner
 
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from app.store.sync_state import Enrolment, SyncFacts
     from app.sync.scheduler import SchedulerState, SyncScheduler
 
+#: The kinds whose lists show a per-record "not yet sent" (refreshed after a sync that sent).
+SENT_MARKED_KINDS = frozenset({UseOfForceIncident.KIND})
 #: What the status line says before a session has told it anything.
 NOT_STARTED = "Sync: sign in to see what is not yet sent"
 
@@ -143,9 +146,15 @@ class SyncController(QObject):
         if store is not self._store:
             return  # a sync of a session that has ended
         report = state.last_report
-        if state.last_error is None and report is not None and report.received_kinds:
+        kinds = frozenset[str]()
+        if state.last_error is None and report is not None:
+            kinds = report.received_kinds
+            if report.sent:
+                # Lists that mark records "not yet sent" read the marks again.
+                kinds |= SENT_MARKED_KINDS
+        if kinds:
             # Screens showing these kinds refresh; that change refreshes the status too.
-            self._runner.changed.emit(Changes(kinds=report.received_kinds))
+            self._runner.changed.emit(Changes(kinds=kinds))
         else:
             self.refresh()
 

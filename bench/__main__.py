@@ -4,6 +4,7 @@
     .venv/bin/python -m bench --write docs/benchmarks.md    # ~3 min (cached dataset)
     .venv/bin/python -m bench --no-experiments      # main table only: under a minute
     .venv/bin/python -m bench --quick               # 5 % dataset, few samples: a smoke run
+    .venv/bin/python -m bench --sync-only --write docs/benchmarks-sync.md   # sync, ~2–4 min
 
 The five-year dataset is built once (3½–5 minutes on two cores) and cached under
 ``bench/results/``, keyed by the schema head, so a new migration rebuilds it on the next run
@@ -103,7 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-experiments", action="store_true", help="skip the 'what was tried' experiments"
     )
+    parser.add_argument(
+        "--sync-only",
+        action="store_true",
+        help="only the sync benchmarks (PostgreSQL + rpr-server; report: docs/benchmarks-sync.md)",
+    )
     args = parser.parse_args(argv)
+    if args.sync_only:
+        return _sync_only(args.write, quick=args.quick)
     started = time.perf_counter()
     counts = (
         {
@@ -159,6 +167,33 @@ def main(argv: list[str] | None = None) -> int:
         args.write.parent.mkdir(parents=True, exist_ok=True)
         args.write.write_text(text, encoding="utf-8")
         _log(f"wrote {args.write}")
+    return 0
+
+
+def _sync_only(write: Path | None, *, quick: bool) -> int:
+    """The sync benchmarks alone (bench/run_sync.py), their own report."""
+    from bench import report_sync, run_sync
+
+    started = time.perf_counter()
+    env = environment()
+    env["load average at start (1/5/15 min)"] = _load()
+    results = run_sync.run(
+        revisions=2_000 if quick else 20_000,
+        load=(20, 60) if quick else (50, 500),
+        scratch=RESULTS / "sync-scratch",
+        log=_log,
+    )
+    env["load average at end (1/5/15 min)"] = _load()
+    elapsed = time.perf_counter() - started
+    _log("\n" + report_sync.text(results))
+    _log(f"\nsync bench run: {elapsed:.0f} s")
+    if write:
+        write.parent.mkdir(parents=True, exist_ok=True)
+        write.write_text(
+            report_sync.render(env=env, results=results, when=datetime.now(UTC), elapsed_s=elapsed),
+            encoding="utf-8",
+        )
+        _log(f"wrote {write}")
     return 0
 
 

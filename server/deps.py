@@ -7,7 +7,8 @@ is refused as such whatever else is wrong with it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from fastapi import Depends, Header, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.models.clock import as_utc, utc_now
 from app.sync.wire import DEVICE_TIME_HEADER, MAX_CLOCK_SKEW, ErrorCode
@@ -33,10 +35,25 @@ bearer = HTTPBearer(
 )
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A session for this request (closed, and rolled back if not committed, afterwards)."""
-    with request.app.state.sessions() as session:
-        yield session
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for this request (closed, and rolled back if not committed, afterwards).
+
+    At most as many requests hold a session as the pool has connections; the rest wait here,
+    in the event loop. Without that, requests waiting on the pool fill the worker threads that
+    the requests holding connections need for their next step, and everything stalls until
+    the pool's timeout (503s) — as 60 ward PCs syncing at once showed (docs/benchmarks-sync.md).
+    """
+    state = request.app.state
+    slots = getattr(state, "session_slots", None)
+    if slots is None:
+        # The engine's pool holds pool_size connections and as many again under load.
+        slots = state.session_slots = asyncio.Semaphore(2 * state.settings.pool_size)
+    async with slots:
+        session = state.sessions()
+        try:
+            yield session
+        finally:
+            await run_in_threadpool(session.close)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

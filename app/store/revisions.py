@@ -24,9 +24,12 @@ from app.models.base import STORED, Record, record_class
 from app.models.errors import RuleViolation, StoreDamaged, invalid_record
 from app.models.revision import REASON_REQUIRED, Revision, RevisionAction, action_for_change
 from app.store.audit import AuditAction, append_event
+from app.store.bulk_apply import apply_page
 from app.store.schema import RecordRow, RecordTipRow, RevisionRow
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sqlalchemy.orm import Session
 
 _AUDIT_ACTION = {
@@ -212,6 +215,12 @@ class RevisionWriter:
             self._check_kind(current, record)
         self._insert(revision, record, current, received=True)
         return True
+
+    def apply_many(self, revisions: Sequence[Revision]) -> set[UUID]:
+        """Add a page of revisions made elsewhere, in order, with set-at-a-time SQL; returns
+        the ids new here. The same checks, errors and resulting rows as :meth:`apply` on each
+        in turn (``app.store.bulk_apply``): what sync's pull uses."""
+        return apply_page(self._session, revisions, actor=self._actor, device_id=self._device_id)
 
     # -- internals -----------------------------------------------------------------------
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 
 from app.models.clock import utc_now
 from app.store.revisions import revision_from_row
@@ -47,6 +47,8 @@ from app.store.sync_facts import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy.orm import Session
 
     from app.models.revision import Revision
@@ -56,6 +58,12 @@ __all__ = ["ChainHead", "Enrolment", "OutboxEntry", "Refusal", "SyncFacts", "Syn
 
 ReadSession = Callable[[], AbstractContextManager["Session"]]
 WriteParts = Callable[[], AbstractContextManager["tuple[WriteTransaction, Session]"]]
+
+
+def _table(row_class: type[Any]) -> Table:
+    """The Core table of a mapped class (typed for SQL built beneath the ORM)."""
+    return cast("Table", row_class.__table__)
+
 
 #: Refusals shown at most (the count of what is not yet sent is always exact).
 REFUSALS_SHOWN = 50
@@ -217,19 +225,8 @@ class SyncState:
         not match, a parent never seen) rolls the whole page back, cursor included."""
         with self._write() as (tx, session):
             now = utc_now()
-            applied = 0
-            for seq, revision in pulled:
-                if tx.apply(revision):
-                    applied += 1
-                row = session.get(RevisionSyncRow, revision.revision_id)
-                if row is None:
-                    session.add(
-                        RevisionSyncRow(
-                            revision_id=revision.revision_id, server_seq=seq, acknowledged_at=now
-                        )
-                    )
-                elif row.server_seq is None:
-                    row.server_seq = seq
+            applied = len(tx.apply_many([revision for _, revision in pulled]))
+            _mark_held_by_server(session, pulled, now)
             ids = [revision.revision_id for _, revision in pulled]
             if ids:
                 session.execute(delete(SyncRefusalRow).where(SyncRefusalRow.revision_id.in_(ids)))
@@ -257,6 +254,42 @@ class SyncState:
             state.chain_warning = chain_warning
             state.witnessed_seq, state.witnessed_hash = witnessed or (None, None)
             state.last_synced_at = utc_now()
+
+
+def _mark_held_by_server(
+    session: Session, pulled: Sequence[tuple[int, Revision]], now: datetime
+) -> None:
+    """A ``revision_sync`` row for each pulled revision (the server holds it), with its server
+    sequence number; an acknowledged one learns its number. Set-at-a-time: a page is ≤ 1000."""
+    seqs: dict[UUID, int] = {}
+    for seq, revision in pulled:
+        seqs.setdefault(revision.revision_id, seq)
+    known: dict[UUID, int | None] = {}
+    ids = list(seqs)
+    for start in range(0, len(ids), 900):
+        rows = session.execute(
+            select(RevisionSyncRow.revision_id, RevisionSyncRow.server_seq).where(
+                RevisionSyncRow.revision_id.in_(ids[start : start + 900])
+            )
+        )
+        known.update({r.revision_id: r.server_seq for r in rows})
+    fresh = [
+        {"revision_id": rid, "server_seq": seq, "acknowledged_at": now}
+        for rid, seq in seqs.items()
+        if rid not in known
+    ]
+    numbered = [{"_rid": rid, "seq": seqs[rid]} for rid, seq in known.items() if seq is None]
+    table = _table(RevisionSyncRow)
+    if fresh:
+        session.connection().execute(insert(table), fresh)
+    if numbered:
+        session.connection().execute(
+            update(table)
+            .where(table.c.revision_id == bindparam("_rid"))
+            .values(server_seq=bindparam("seq")),
+            numbered,
+        )
+    session.expire_all()  # written beneath the ORM
 
 
 def _floor(session: Session) -> int:

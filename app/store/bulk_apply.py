@@ -31,8 +31,9 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from app.models.base import STORED, Record, record_class
 from app.models.clock import utc_now
 from app.models.errors import RuleViolation, StoreDamaged
-from app.models.revision import Revision, RevisionAction
+from app.models.revision import Revision
 from app.store.audit import GENESIS_HASH, AuditAction, event_hash
+from app.store.record_index import display_order, indexed_state
 from app.store.schema import AuditRow, RecordRow, RecordTipRow, RevisionRow
 
 if TYPE_CHECKING:
@@ -244,24 +245,13 @@ def _load_held_tips(session: Session, touched: dict[UUID, _Touched]) -> None:
 def _record_values(record_id: UUID, entry: _Touched) -> dict[str, Any]:
     """The record row as ``RevisionWriter._refresh_record_row`` would leave it."""
     tips = [t for t in entry.tips.values() if t is not None]
-    latest = max(tips, key=lambda t: (t.created_at, str(t.revision_id)))
+    latest = max(tips, key=display_order)
     record = entry.last_record
     if latest.revision_id != entry.last_revision:
         record = record_class(latest.kind).model_validate_json(latest.payload, context=STORED)
-    summary = record.summary()
     return {
         "record_id": record_id,
-        "kind": entry.kind,
-        "current_revision_id": latest.revision_id,
-        "tip_count": len(tips),
-        "voided": all(t.action == RevisionAction.VOID.value for t in tips),
-        "signed_off": record.is_signed_off(),
-        "ward_id": summary.ward_id,
-        "patient_id": summary.patient_id,
-        "parent_id": summary.parent_id,
-        "status": summary.status,
-        "starts_at": summary.starts_at,
-        "ends_at": summary.ends_at,
+        **indexed_state(entry.kind, record, latest.revision_id, tips),
         "created_at": entry.created_at,
         "updated_at": entry.updated_at,
     }

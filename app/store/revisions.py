@@ -13,8 +13,7 @@ Contract (design.md "Records are revisions, never overwrites"):
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from pydantic import ValidationError
@@ -25,6 +24,7 @@ from app.models.errors import RuleViolation, StoreDamaged, invalid_record
 from app.models.revision import REASON_REQUIRED, Revision, RevisionAction, action_for_change
 from app.store.audit import AuditAction, append_event
 from app.store.bulk_apply import apply_page
+from app.store.record_index import display_order, indexed_state
 from app.store.schema import RecordRow, RecordTipRow, RevisionRow
 
 if TYPE_CHECKING:
@@ -59,18 +59,6 @@ def revision_from_row(row: RevisionRow) -> Revision:
         },
         context=STORED,
     )
-
-
-class _Dated(Protocol):
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def revision_id(self) -> UUID: ...
-
-
-def display_order(revision: _Dated) -> tuple[datetime, str]:
-    """Which tip a conflicted record shows: the latest made (ties broken by id)."""
-    return (revision.created_at, str(revision.revision_id))
 
 
 class RevisionWriter:
@@ -274,29 +262,14 @@ class RevisionWriter:
     ) -> None:
         tips = self._tip_rows(revision.record_id)
         # The display revision of a conflicted record is its latest tip; all tips are kept.
-        # It is voided only when every tip is a void: a change made elsewhere while it was
-        # being voided keeps it in sight (and conflicted) until a person decides.
         latest = max(tips, key=display_order)
-        latest_id = latest.revision_id
-        voided = all(t.action == RevisionAction.VOID.value for t in tips)
-        if latest_id != revision.revision_id:
-            latest_row = self._revision_row(latest_id)
+        if latest.revision_id != revision.revision_id:
+            latest_row = self._revision_row(latest.revision_id)
             record = record_class(latest_row.kind).model_validate_json(
                 latest_row.payload, context=STORED
             )
-        summary = record.summary()
         values = {
-            "kind": revision.kind,
-            "current_revision_id": latest_id,
-            "tip_count": len(tips),
-            "voided": voided,
-            "signed_off": record.is_signed_off(),
-            "ward_id": summary.ward_id,
-            "patient_id": summary.patient_id,
-            "parent_id": summary.parent_id,
-            "status": summary.status,
-            "starts_at": summary.starts_at,
-            "ends_at": summary.ends_at,
+            **indexed_state(revision.kind, record, latest.revision_id, tips),
             "updated_at": revision.created_at,
         }
         if current is None:

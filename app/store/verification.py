@@ -31,7 +31,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.models.base import STORED, record_class
-from app.models.revision import RevisionAction
 from app.store import migrate
 from app.store.audit import (
     identity_detail,
@@ -42,7 +41,8 @@ from app.store.audit import (
 from app.store.engine import Access, make_engine
 from app.store.failures import store_failures
 from app.store.integrity import whole_file_problems
-from app.store.revisions import display_order, revision_from_row
+from app.store.record_index import display_order, indexed_state
+from app.store.revisions import revision_from_row
 from app.store.schema import (
     AuditRow,
     MetaRow,
@@ -284,18 +284,5 @@ def _index_row_differences(
         record = record_class(kind).model_validate_json(payload, context=STORED)
     except (KeyError, ValueError, ValidationError):
         return ["payload unreadable"]
-    summary = record.summary()
-    expected = {
-        "kind": kind,
-        "current_revision_id": display_id,
-        "tip_count": len(tips),
-        "voided": all(t.action == RevisionAction.VOID.value for t in tips),
-        "signed_off": record.is_signed_off(),
-        "ward_id": summary.ward_id,
-        "patient_id": summary.patient_id,
-        "parent_id": summary.parent_id,
-        "status": summary.status,
-        "starts_at": summary.starts_at,
-        "ends_at": summary.ends_at,
-    }
+    expected = indexed_state(kind, record, display_id, tips)
     return [name for name, value in expected.items() if getattr(row, name) != value]

@@ -12,6 +12,9 @@ from scripts.hazard_log import DEFAULT_LOG
 #: The real log's header and [document] table: everything before its first [[hazard]].
 DOCUMENT = re.split(r"(?m)^\[\[hazard\]\]$", DEFAULT_LOG.read_text("utf-8"), maxsplit=1)[0]
 
+#: The throwaway project's tests. Its skip and xfail marks are the point: they are what the
+#: hazard-log check must catch. They live in this string, written to a temporary folder and
+#: run in a subprocess, so they never skip a test of this project.
 TESTS = """
 import pytest
 

@@ -118,7 +118,7 @@ class IncidentListModel(QAbstractTableModel):
         if column is Column.STATUS:
             return status_word(row.status, returned=row.returned)
         if column is Column.MISSING:
-            return ", ".join(f"({letter})" for letter in row.missing) or "None"
+            return ", ".join(f"({letter})" for letter in row.missing) or "all given"
         if column is Column.SENT:
             return NOT_YET_SENT if row.unsent else ""
         return ", ".join(t.label for t in row.types) or "None recorded yet"

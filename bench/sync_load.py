@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.models.clock import utc_now
 from app.models.people import AccessRole
+from app.models.refs import ClinicalRole
 from app.models.revision import Revision, RevisionAction
 from app.sync.wire import API_PREFIX, DEVICE_TIME_HEADER
 from bench.common import percentile
@@ -58,7 +59,12 @@ class TrustDb:
             return result
 
     def ward(self) -> WardRow:
-        return self.admin(lambda s: admin.add_ward(s, f"Bench ward {uuid4().hex[:8]}"))
+        tag = uuid4().hex[:8]
+        return self.admin(
+            lambda s: admin.add_ward(
+                s, f"Bench ward {tag}", code=f"B-{tag.upper()}", beds=20, site="Bench site"
+            )
+        )
 
     def account(self, ward: WardRow) -> str:
         name = f"nurse.{uuid4().hex[:8]}"
@@ -70,6 +76,8 @@ class TrustDb:
                 role=AccessRole.NURSE,
                 ward=s.get(WardRow, ward.id),
                 password=PASSWORD,
+                job_title="Staff nurse",
+                clinical_role=ClinicalRole.REGISTERED_NURSE,
             )
         )
         return name

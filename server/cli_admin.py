@@ -15,6 +15,7 @@ from uuid import UUID
 
 from app.models.errors import Cancelled, UserFacingError
 from app.models.people import AccessRole
+from app.models.refs import ClinicalRole
 from server import admin
 from server.db import make_engine, session_factory
 from server.keys import checked_public_key, new_recovery_key_pair, write_new_file
@@ -36,16 +37,38 @@ def add_admin_commands(parser: argparse.ArgumentParser) -> None:
     key.add_argument("--recovery-key-out", type=Path, help="write a new key pair: FILE, FILE.pub")
     key.add_argument("--recovery-public-key", type=Path, help="use `rpr recovery-keygen`'s .pub")
     init.add_argument("--passphrase-file", type=Path, help="passphrase for the private key")
-    ward = commands.add_parser("add-ward", help="add a ward")
+    ward = commands.add_parser("add-ward", help="add a ward (published to its PCs)")
     ward.add_argument("--name", required=True)
+    ward.add_argument("--code", required=True, help="the trust's short ward code, e.g. ASH-1")
+    ward.add_argument("--beds", required=True, type=int, help="number of beds")
+    ward.add_argument("--site", required=True, help="the hospital site")
+    change_ward = commands.add_parser("change-ward", help="change a ward and publish it again")
+    change_ward.add_argument("ward", help="ward name or id")
+    change_ward.add_argument("--name")
+    change_ward.add_argument("--code")
+    change_ward.add_argument("--beds", type=int)
+    change_ward.add_argument("--site")
     commands.add_parser("wards", help="list the wards")
     account = commands.add_parser("add-account", help="add a staff or trust IT account")
     account.add_argument("--username", required=True)
     account.add_argument("--name", required=True, help="the person's name as staff see it")
     account.add_argument("--role", required=True, choices=[r.value for r in AccessRole])
     account.add_argument("--ward", help="ward name or id (required unless --role admin)")
-    account.add_argument("--staff-id", help="the staff member's record id, if already made")
+    account.add_argument("--job-title", help="e.g. Staff nurse (nurse, ward manager)")
+    account.add_argument(
+        "--clinical-role", choices=[r.value for r in ClinicalRole], help="(nurse, ward manager)"
+    )
+    account.add_argument("--staff-id", help="a staff member a ward PC already sent, by id")
     account.add_argument("--password-file", type=Path, help="read the password from FILE")
+    change = commands.add_parser("change-account", help="change a role, deactivate, password")
+    change.add_argument("username")
+    change.add_argument("--role", choices=[r.value for r in AccessRole])
+    active = change.add_mutually_exclusive_group()
+    active.add_argument("--deactivate", action="store_true", help="it signs in nowhere")
+    active.add_argument("--reactivate", action="store_true")
+    password = change.add_mutually_exclusive_group()
+    password.add_argument("--new-password", action="store_true", help="ask for a new one")
+    password.add_argument("--password-file", type=Path, help="read the new password from FILE")
     unlock = commands.add_parser("unlock-account", help="clear failed sign-ins and the lock")
     unlock.add_argument("username")
     code = commands.add_parser("issue-code", help="a one-time enrolment code for a ward PC")
@@ -131,10 +154,56 @@ def _add_account(session: Session, args: argparse.Namespace) -> None:
         role=role,
         ward=ward,
         password=password,
+        job_title=args.job_title,
+        clinical_role=ClinicalRole(args.clinical_role) if args.clinical_role else None,
         staff_id=staff_id,
     )
     where = f" on {ward.name}" if ward else ""
     print(f"Account {row.username} ({role.label}){where} added; staff id {row.staff_id or '-'}.")
+    print("Ward PCs receive it at their next sync.")
+
+
+def _change_account(session: Session, args: argparse.Namespace) -> None:
+    row = admin.find_account(session, args.username)
+    password = None
+    if args.new_password or args.password_file:
+        password = _secret(args.password_file, "password")
+    active = True if args.reactivate else False if args.deactivate else None
+    admin.change_account(
+        session,
+        row,
+        role=AccessRole(args.role) if args.role else None,
+        active=active,
+        password=password,
+    )
+    state = "active" if row.active else "DEACTIVATED (signs in nowhere)"
+    print(f"Account {row.username}: {row.access_role.label}, {state}.")
+    if password is not None:
+        print(
+            "New password set at the trust server. A PC where the person signed in before "
+            "still opens with their old password until they change it there."
+        )
+
+
+def _change_ward(session: Session, args: argparse.Namespace) -> None:
+    ward = admin.change_ward(
+        session,
+        admin.find_ward(session, args.ward),
+        name=args.name,
+        code=args.code,
+        beds=args.beds,
+        site=args.site,
+    )
+    print(f"Ward {ward.name} ({ward.code}, {ward.number_of_beds} beds, {ward.site}) published.")
+
+
+def _wards(session: Session) -> None:
+    for ward in admin.wards(session):
+        if ward.code is None:
+            facts = "not published: give --code, --beds and --site with change-ward"
+        else:
+            facts = f"{ward.code}, {ward.number_of_beds} beds, {ward.site}"
+        print(f"{ward.id}  {ward.name}  ({facts})")
 
 
 def _issue_code(session: Session, args: argparse.Namespace, settings: ServerSettings) -> None:
@@ -164,13 +233,16 @@ def _run(session: Session, args: argparse.Namespace, settings: ServerSettings) -
     if command == "init-trust":
         _init_trust(session, args)
     elif command == "add-ward":
-        ward = admin.add_ward(session, args.name)
+        ward = admin.add_ward(session, args.name, code=args.code, beds=args.beds, site=args.site)
         print(f"Ward {ward.name} added: {ward.id}")
+    elif command == "change-ward":
+        _change_ward(session, args)
     elif command == "wards":
-        for ward in admin.wards(session):
-            print(f"{ward.id}  {ward.name}")
+        _wards(session)
     elif command == "add-account":
         _add_account(session, args)
+    elif command == "change-account":
+        _change_account(session, args)
     elif command == "unlock-account":
         row = admin.unlock_account(session, args.username)
         print(f"Account {row.username} unlocked; its failed sign-ins are cleared.")

@@ -9,7 +9,11 @@ rules (app.models) — nothing clinical is re-encoded here.
   when that record is not at the trust yet, to the pushing device's ward (never trust-wide: a
   record is never shown to more wards than its own). A record with neither (a staff member
   who works across wards) is trust-wide: every ward's devices receive it.
-- **Rights** (:func:`permissions_needed`): signing a record off needs
+- **Rights** (:func:`permissions_needed`): every revision needs what its kind takes
+  (:func:`~app.models.revision_rules.kind_permission`: clinical records the right to record,
+  the staff list the right to manage accounts); a Ward or UserAccount is never taken from a
+  ward PC (:data:`~app.models.revision_rules.TRUST_PUBLISHED_KINDS`: server.publish makes
+  them); signing a record off needs
   :attr:`~app.models.people.Permission.SIGN_OFF`; resolving a conflict needs
   :data:`~app.models.revision_rules.RESOLVE_PERMISSION`; voiding needs
   :func:`~app.models.revision_rules.void_permission`. Whether the author's access role has
@@ -30,7 +34,12 @@ import app.models.catalogue  # noqa: F401
 from app.models.base import STORED, Record, record_class
 from app.models.people import Permission
 from app.models.revision import Revision, RevisionAction
-from app.models.revision_rules import RESOLVE_PERMISSION, void_permission
+from app.models.revision_rules import (
+    RESOLVE_PERMISSION,
+    TRUST_PUBLISHED_KINDS,
+    kind_permission,
+    void_permission,
+)
 
 
 class Refusal(Exception):
@@ -81,6 +90,12 @@ def read_record(revision: Revision) -> Record:
         ) from None
     if record.id != revision.record_id:
         raise Refusal("invalid", "Its payload is a different record from the one it names.")
+    if revision.kind in TRUST_PUBLISHED_KINDS:
+        raise Refusal(
+            "forbidden",
+            "Wards and sign-in accounts are managed at the trust server by trust IT "
+            "(rpr-server admin), not on a ward PC.",
+        )
     return record
 
 
@@ -106,6 +121,8 @@ def permissions_needed(
 ) -> frozenset[Permission]:
     """The rights the author of ``revision`` needs beyond being vouched for on the device."""
     needed: set[Permission] = set()
+    if (for_kind := kind_permission(revision.kind)) is not None:
+        needed.add(for_kind)
     earlier = None if previous is None else tuple(previous)
     if signs_off(record, earlier):
         needed.add(Permission.SIGN_OFF)

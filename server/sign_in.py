@@ -8,6 +8,8 @@
   right password waits, or guessing would just go on.
 - The failure that makes ``sign_in_lock_after`` in a row locks the account for
   ``sign_in_lock_minutes`` (423); trust IT can unlock it (``rpr-server admin unlock-account``).
+- A deactivated account (``admin change-account --deactivate``) is refused, but only once its
+  password is right, so the answer tells a guesser nothing.
 - A success clears the count and binds the account to the device: from then on that device
   may push revisions in the account's name.
 
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from server.tables import DeviceRow
 
 FAILED = "The username or password is not right."
+DEACTIVATED = "This account is deactivated, so it signs in nowhere. Ask trust IT to reactivate it."
 
 
 def _seconds_until(moment: datetime, now: datetime) -> str:
@@ -102,6 +105,8 @@ def sign_in(
     if not password_matches(account.password_hash, request.password):
         _count_failure(session, account, settings)
         raise ApiError(401, ErrorCode.SIGN_IN_FAILED, FAILED)
+    if not account.active:  # said only to someone who knows the password
+        raise ApiError(403, ErrorCode.FORBIDDEN, DEACTIVATED)
     now = utc_now()
     account.failed_sign_ins = 0
     account.last_failed_at = None

@@ -47,8 +47,9 @@ class RevisionRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
-    #: The enrolled device that delivered it first.
-    pushed_by: Mapped[UUID] = mapped_column(ForeignKey("device.id"))
+    #: The enrolled device that delivered it first; NULL for what the trust server published
+    #: itself (wards, staff, accounts: server.publish).
+    pushed_by: Mapped[UUID | None] = mapped_column(ForeignKey("device.id"))
     received_at: Mapped[datetime]
 
 

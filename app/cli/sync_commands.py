@@ -27,8 +27,8 @@ from app.store.opening import load_slots
 from app.store.passwords import password_problem
 from app.store.store import Store
 from app.store.sync_state import Enrolment, SyncFacts
-from app.sync.client import sync_once
-from app.sync.errors import CredentialRefused, ServerUnreachable
+from app.sync.client import first_sync, sync_once
+from app.sync.errors import CredentialRefused, ServerUnreachable, SyncFailed
 from app.sync.status import CHAIN_WARNINGS
 from app.sync.transport import Transport, checked_server_url
 from app.sync.wire import EnrolResponse, ErrorCode, SignInResponse
@@ -79,13 +79,13 @@ def enrol(
         with Transport(url, token=enrolled.device_token, ca_certificate=ca) as device:
             person, password = _sign_in(device, username)
         fingerprint = public_key_fingerprint(enrolled.recovery_public_key_pem.encode())
-        Store.create(
+        store = Store.create(
             data_dir,
             username=person.username,
             password=password,
             recovery_public_key_pem=enrolled.recovery_public_key_pem.encode(),
             enrolment=_enrolment(url, enrolled),
-        ).close()
+        )
     except Cancelled:
         print(f"rpr:{lost}", file=sys.stderr)
         raise
@@ -93,6 +93,15 @@ def enrol(
         raise UserFacingError(f"{exc}{lost}") from None
     print(f"Store created in {data_dir}; {person.username} ({person.display_name}) can sign in.")
     print(f"Trust recovery key {fingerprint} (trust IT can compare it with theirs).")
+    with store:
+        first = first_sync(store.sync, ca_certificate=ca)
+    if isinstance(first, SyncFailed):
+        print(f"rpr: the first sync did not finish: {first} The next sync will fetch the ward.")
+    else:
+        print(
+            f"First sync: received {first.received} revision(s) (the ward, its staff and the "
+            "accounts trust IT added)."
+        )
     print("Run `rpr sync --user NAME` or start RPR to send and receive.")
     return 0
 

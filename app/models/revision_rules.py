@@ -11,12 +11,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.models.base import Record
-from app.models.people import Permission
+from app.models.form_draft import FormDraft
+from app.models.people import Permission, StaffMember, UserAccount, Ward
 from app.models.revision import RevisionAction
 
 #: Resolving a conflict is a review of the record: the nurse in charge / ward manager's job
 #: (domain.md §7: they review and sign off records). Nurses see conflicts but do not resolve.
 RESOLVE_PERMISSION = Permission.SIGN_OFF
+
+
+#: Records a ward PC enrolled with a trust never makes or changes: the trust server publishes
+#: them (domain.md §7: trust IT manages accounts and wards).
+TRUST_PUBLISHED_KINDS = frozenset({Ward.KIND, UserAccount.KIND})
+
+
+def kind_permission(kind: str) -> Permission | None:
+    """What any revision of a record of ``kind`` takes (domain.md §7): the staff list is
+    managed with the accounts (trust IT); a person's own unfinished form (a draft) takes only
+    being signed in; every clinical record takes :attr:`Permission.RECORD` (trust IT makes and
+    signs no clinical record)."""
+    if kind in (StaffMember.KIND, *TRUST_PUBLISHED_KINDS):
+        return Permission.MANAGE_ACCOUNTS
+    if kind == FormDraft.KIND:
+        return None
+    return Permission.RECORD
 
 
 def void_permission(record: Record, *, conflicted: bool = False) -> Permission:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from app.models.errors import UserFacingError
 from app.sync.engine import SyncEngine, SyncReport
+from app.sync.errors import SyncFailed
 from app.sync.transport import Transport
 
 if TYPE_CHECKING:
@@ -53,3 +54,16 @@ def sync_once(
         enrolment, server_url=server_url, ca_certificate=ca_certificate
     ) as transport:
         return SyncEngine(state, transport).run()
+
+
+def first_sync(
+    state: LocalSyncState, *, server_url: str | None = None, ca_certificate: Path | None = None
+) -> SyncReport | SyncFailed:
+    """The sync that ends enrolment: the ward, its staff and the accounts the trust publishes
+    (and whatever the ward's other PCs sent) arrive before anyone works on the new store.
+    A failure is returned, not raised: the PC is enrolled and its store made either way, and
+    the scheduler tries again."""
+    try:
+        return sync_once(state, server_url=server_url, ca_certificate=ca_certificate)
+    except SyncFailed as exc:
+        return exc

@@ -25,19 +25,23 @@ import httpx
 import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models.base import Record
 from app.models.clock import utc_now
 from app.models.people import AccessRole
+from app.models.refs import ClinicalRole
 from app.models.revision import Revision, RevisionAction
 from app.sync.wire import API_PREFIX, DEVICE_TIME_HEADER
 from server import admin
 from server.app import create_app
 from server.db import make_engine, session_factory
 from server.migrate import upgrade
+from server.publish import PUBLISHER
 from server.settings import ServerSettings
 from server.tables import WardRow
+from server.tables_sync import RevisionRow
 from tests.postgres import fresh_database
 
 PASSWORD = "correct horse battery staple"
@@ -177,6 +181,11 @@ class Device:
             if not page["more"]:
                 return seen
 
+    def pull_made_on_pcs(self) -> list[dict[str, Any]]:
+        """Everything pulled but what the trust server published itself (wards, staff and
+        accounts that trust IT added)."""
+        return [r for r in self.pull_all() if r["revision"]["author"] != PUBLISHER]
+
     def revision(
         self,
         record: Record,
@@ -213,7 +222,12 @@ class Trust:
             return result
 
     def ward(self, name: str | None = None) -> WardRow:
-        return self._admin(lambda s: admin.add_ward(s, name or f"Ward {uuid4().hex[:8]}"))
+        tag = uuid4().hex[:8]
+        return self._admin(
+            lambda s: admin.add_ward(
+                s, name or f"Ward {tag}", code=f"W-{tag.upper()}", beds=18, site="Test site"
+            )
+        )
 
     def account(
         self,
@@ -232,9 +246,24 @@ class Trust:
                 role=role,
                 ward=None if ward is None else s.get(WardRow, ward.id),
                 password=password,
+                job_title=None if role is AccessRole.ADMIN else "Staff nurse",
+                clinical_role=None if role is AccessRole.ADMIN else ClinicalRole.REGISTERED_NURSE,
             )
         )
         return name
+
+    def published(self, ward_id: UUID) -> set[UUID]:
+        """The revisions the trust server published itself that ``ward_id``'s PCs receive
+        (its ward record, its staff, every account)."""
+        with self.sessions() as session:
+            return set(
+                session.scalars(
+                    select(RevisionRow.revision_id).where(
+                        RevisionRow.pushed_by.is_(None),
+                        or_(RevisionRow.ward_id == ward_id, RevisionRow.ward_id.is_(None)),
+                    )
+                )
+            )
 
     def code(self, ward: WardRow, valid_hours: int = 24) -> str:
         return self._admin(lambda s: admin.issue_code(s, s.get(WardRow, ward.id), valid_hours)[0])
@@ -256,9 +285,13 @@ class Trust:
     ) -> tuple[Device, str]:
         """A PC on ``ward`` where a new account with ``role`` has signed in."""
         device = self.device(ward)
+        return device, self.signed_in_on(device, ward, role)
+
+    def signed_in_on(self, device: Device, ward: WardRow, role: AccessRole) -> str:
+        """A new account with ``role`` that has signed in on ``device``; its username."""
         username = self.account(ward, role)
         assert device.sign_in(username).status_code == 200
-        return device, username
+        return username
 
     def revoke(self, device: Device) -> None:
         self._admin(lambda s: admin.revoke_device(s, str(device.device_id)))

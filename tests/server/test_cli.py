@@ -126,8 +126,9 @@ def test_wards_accounts_codes_and_devices(
     admin_cli,
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    assert admin_cli("add-ward", "--name", "Birch Ward")[0] == 0
-    duplicate = admin_cli("add-ward", "--name", "Birch Ward")
+    ward = ("--code", "BIR-1", "--beds", "16", "--site", "Meadowbank Hospital")
+    assert admin_cli("add-ward", "--name", "Birch Ward", *ward)[0] == 0
+    duplicate = admin_cli("add-ward", "--name", "Birch Ward", *ward)
     assert duplicate[0] == 2
     assert "already a ward called Birch Ward" in duplicate[2]
     (tmp_path / "password").write_text(PASSWORD + "\n")
@@ -141,6 +142,10 @@ def test_wards_accounts_codes_and_devices(
         "nurse",
         "--ward",
         "Birch Ward",
+        "--job-title",
+        "Staff nurse",
+        "--clinical-role",
+        "registered_nurse",
         "--password-file",
         str(tmp_path / "password"),
     )
@@ -149,7 +154,8 @@ def test_wards_accounts_codes_and_devices(
     (tmp_path / "short").write_text("short\n")
     weak = admin_cli(
         "add-account", "--username", "birch.other", "--name", "Other", "--role", "nurse",
-        "--ward", "Birch Ward", "--password-file", str(tmp_path / "short"),
+        "--ward", "Birch Ward", "--job-title", "Staff nurse", "--clinical-role", "registered_nurse",
+        "--password-file", str(tmp_path / "short"),
     )  # fmt: skip
     assert weak[0] == 2
     assert "password: must be at least 10 characters" in weak[2]
@@ -244,7 +250,10 @@ def test_serve_wants_both_halves_of_tls(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_wards_and_unlock(initialised: Path, admin_cli) -> None:  # type: ignore[no-untyped-def]
-    assert admin_cli("add-ward", "--name", "Cedar Ward")[0] == 0
+    added = admin_cli(
+        "add-ward", "--name", "Cedar Ward", "--code", "CED-1", "--beds", "12", "--site", "Elm Site"
+    )
+    assert added[0] == 0
     assert "Cedar Ward" in admin_cli("wards")[1]
     unknown = admin_cli("unlock-account", "no.such-person")
     assert unknown[0] == 2

@@ -34,11 +34,17 @@ def test_enrol_sign_in_push_pull_and_check_through_the_client_transport(trust: T
         pushed = device.push([revision])
         assert pushed.acknowledged == [revision.revision_id]
         page = device.pull(0)
-        assert [p.revision for p in page.revisions] == [revision]
+        # The ward, the nurse's staff record and account (published by the trust), then hers.
+        assert [p.revision.kind for p in page.revisions[:3]] == [
+            "ward",
+            "staff_member",
+            "user_account",
+        ]
+        assert [p.revision for p in page.revisions[3:]] == [revision]
         check = device.check(
             CheckRequest(
                 cursor=page.next_cursor,
-                revisions_held=1,
+                revisions_held=4,
                 audit_head=AuditHead(seq=3, hash="e" * 64),
             )
         )

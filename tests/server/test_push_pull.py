@@ -4,6 +4,7 @@ cursor, and a device receiving only its own ward's records plus the trust-wide o
 
 from uuid import uuid4
 
+import pytest
 from sqlalchemy import func, select
 
 from app.models.people import AccessRole
@@ -94,10 +95,12 @@ def test_the_same_id_with_other_content_is_refused_as_a_conflict(trust: Trust) -
 def test_pull_pages_after_the_cursor(trust: Trust) -> None:
     ward = trust.ward()
     device, nurse = trust.signed_in_device(ward)
+    other, _ = trust.signed_in_device(ward)
+    published = other.pull_all()  # the ward and the accounts, published by the trust
+    assert {r["revision"]["kind"] for r in published} == {"ward", "staff_member", "user_account"}
     revisions = [device.revision(b.patient(id=uuid4(), ward_id=ward.id), nurse) for _ in range(25)]
     assert len(_pushed(device, *revisions).acknowledged) == 25
-    other, _ = trust.signed_in_device(ward)
-    pages, after = [], 0
+    pages, after = [], published[-1]["seq"]
     while True:
         answer = other.pull(after, limit=10)
         assert answer.status_code == 200
@@ -141,41 +144,76 @@ def test_a_ward_a_device_never_sees_ward_b(trust: Trust) -> None:
     ward_a, ward_b = trust.ward(), trust.ward()
     device_a, nurse_a = trust.signed_in_device(ward_a)
     device_b, nurse_b = trust.signed_in_device(ward_b)
+    it_b = trust.signed_in_on(device_b, ward_b, AccessRole.ADMIN)  # keeps the staff list
     in_a = device_a.revision(b.patient(id=uuid4(), ward_id=ward_a.id), nurse_a)
     in_b = device_b.revision(b.patient(id=uuid4(), ward_id=ward_b.id), nurse_b)
     staff_b = b.staff_member(id=uuid4(), ward_id=ward_b.id)
-    account_b = b.account(staff_b, id=uuid4(), username="someone.b")  # no ward: follows its staff
     trust_wide = b.staff_member(id=uuid4(), ward_id=None)  # works across wards
     _pushed(device_a, in_a)
     pushed_b = _pushed(
-        device_b,
-        in_b,
-        device_b.revision(staff_b, nurse_b),
-        device_b.revision(account_b, nurse_b),
-        device_b.revision(trust_wide, nurse_b),
+        device_b, in_b, device_b.revision(staff_b, it_b), device_b.revision(trust_wide, it_b)
     )
-    assert len(pushed_b.acknowledged) == 4
+    assert len(pushed_b.acknowledged) == 3
     seen_by_a = {r["revision"]["record_id"] for r in device_a.pull_all()}
-    assert seen_by_a >= {str(in_a.record_id), str(trust_wide.id)}
-    assert not seen_by_a & {str(in_b.record_id), str(staff_b.id), str(account_b.id)}
+    # Its own ward's record and every account, published by the trust, come too.
+    assert seen_by_a >= {str(in_a.record_id), str(trust_wide.id), str(ward_a.id)}
+    assert not seen_by_a & {str(in_b.record_id), str(staff_b.id), str(ward_b.id)}
     seen_by_b = {r["revision"]["record_id"] for r in device_b.pull_all()}
-    assert {str(in_b.record_id), str(account_b.id), str(trust_wide.id)} <= seen_by_b
+    assert {str(in_b.record_id), str(staff_b.id), str(trust_wide.id), str(ward_b.id)} <= seen_by_b
     assert str(in_a.record_id) not in seen_by_b
 
 
 def test_a_ward_a_device_cannot_push_ward_b_records(trust: Trust) -> None:
     ward_a, ward_b = trust.ward(), trust.ward()
     device_a, nurse_a = trust.signed_in_device(ward_a)
-    device_b, nurse_b = trust.signed_in_device(ward_b)
-    staff_b = b.staff_member(id=uuid4(), ward_id=ward_b.id)
-    _pushed(device_b, device_b.revision(staff_b, nurse_b))
+    it_a = trust.signed_in_on(device_a, ward_a, AccessRole.ADMIN)
     patient_b = device_a.revision(b.patient(id=uuid4(), ward_id=ward_b.id), nurse_a)
-    account_of_b = device_a.revision(b.account(staff_b, id=uuid4(), username="x.b"), nurse_a)
-    answer = _pushed(device_a, patient_b, account_of_b)
+    staff_b = device_a.revision(b.staff_member(id=uuid4(), ward_id=ward_b.id), it_a)
+    answer = _pushed(device_a, patient_b, staff_b)
     assert answer.acknowledged == []
     assert {r.code for r in answer.refused} == {ErrorCode.FORBIDDEN}
     assert all("another ward" in r.message for r in answer.refused)
     assert _held(trust, patient_b.revision_id) == 0
+
+
+def test_wards_and_accounts_are_never_taken_from_a_ward_pc(trust: Trust) -> None:
+    ward = trust.ward()
+    device, it = trust.signed_in_device(ward, AccessRole.ADMIN)
+    staff = b.staff_member(id=uuid4(), ward_id=ward.id)
+    made_here = (
+        device.revision(b.account(staff, id=uuid4(), username="made.here"), it),
+        device.revision(b.ward(id=ward.id), it),
+        device.revision(b.ward(id=uuid4()), it),
+    )
+    answer = _pushed(device, *made_here)
+    assert answer.acknowledged == []
+    assert len(answer.refused) == 3
+    assert all(r.code is ErrorCode.FORBIDDEN for r in answer.refused)
+    assert all("managed at the trust server" in r.message for r in answer.refused)
+
+
+@pytest.mark.parametrize(
+    ("role", "record", "right"),
+    [
+        (AccessRole.ADMIN, "patient", "record"),  # trust IT makes no clinical record
+        (AccessRole.NURSE, "staff", "manage accounts"),  # the staff list is trust IT's
+        (AccessRole.WARD_MANAGER, "staff", "manage accounts"),
+    ],
+)
+def test_each_kind_of_record_takes_its_right(
+    trust: Trust, role: AccessRole, record: str, right: str
+) -> None:
+    ward = trust.ward()
+    device, author = trust.signed_in_device(ward, role)
+    made = (
+        b.patient(id=uuid4(), ward_id=ward.id)
+        if record == "patient"
+        else b.staff_member(id=uuid4(), ward_id=ward.id)
+    )
+    answer = _pushed(device, device.revision(made, author))
+    assert answer.acknowledged == []
+    assert answer.refused[0].code is ErrorCode.FORBIDDEN
+    assert f"({right})" in answer.refused[0].message
 
 
 def test_an_author_not_vouched_for_on_the_device_is_refused(trust: Trust) -> None:

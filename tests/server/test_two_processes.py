@@ -92,7 +92,7 @@ def test_the_same_revisions_pushed_through_both_at_once_are_held_once(
             )
         )
     assert held == distinct_seqs == len(revisions)
-    pulled = [[p["revision"]["revision_id"] for p in route.pull_all()] for route in routes]
+    pulled = [[p["revision"]["revision_id"] for p in route.pull_made_on_pcs()] for route in routes]
     assert pulled[0] == pulled[1]
     assert sorted(pulled[0]) == sorted(str(i) for i in ids)
 
@@ -117,4 +117,4 @@ def test_devices_spread_across_both_see_each_others_work(two_servers: tuple[Trus
     assert all(answer.status_code == 200 for answer in pushed)
     everything = {str(r.revision_id) for r in made_on_one + made_on_other}
     for device in (one, other):
-        assert {p["revision"]["revision_id"] for p in device.pull_all()} == everything
+        assert {p["revision"]["revision_id"] for p in device.pull_made_on_pcs()} == everything

@@ -101,7 +101,12 @@ def local_revisions(store: Store) -> list[UUID]:
 
 
 def trust_revisions(trust: Trust, ward_id: UUID) -> list[UUID]:
+    """What the ward's PCs pushed to the trust (not what the trust published itself)."""
     with trust.sessions() as session:
         return list(
-            session.scalars(select(RevisionRow.revision_id).where(RevisionRow.ward_id == ward_id))
+            session.scalars(
+                select(RevisionRow.revision_id).where(
+                    RevisionRow.ward_id == ward_id, RevisionRow.pushed_by.is_not(None)
+                )
+            )
         )

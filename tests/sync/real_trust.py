@@ -19,13 +19,14 @@ from tests.server.harness import PASSWORD, Trust
 
 
 def enrol_pc(trust: Trust, ward: WardRow, folder: Path, *, url: str | None = None) -> Store:
-    """A ward PC's store, enrolled on ``ward``, with a new nurse signed in."""
+    """A ward PC's store, enrolled on ``ward``, with a new nurse signed in and the first sync
+    made, as ``rpr enrol`` and the window's enrolment do."""
     with Transport(trust.url) as anonymous:
         enrolled = anonymous.enrol(trust.code(ward), f"PC {folder.name}")
     nurse = trust.account(ward)
     with Transport(trust.url, token=enrolled.device_token) as device:
         device.sign_in(nurse, PASSWORD)
-    return Store.create(
+    store = Store.create(
         folder,
         username=nurse,
         password=PASSWORD,
@@ -40,6 +41,8 @@ def enrol_pc(trust: Trust, ward: WardRow, folder: Path, *, url: str | None = Non
             trust_name=enrolled.trust_name,
         ),
     )
+    sync(store, url=url)  # as enrolment does: the ward and the accounts arrive
+    return store
 
 
 def sync(store: Store, *, url: str | None = None, **options: int) -> SyncReport:

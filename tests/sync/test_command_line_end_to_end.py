@@ -60,7 +60,19 @@ def test_two_ward_pcs_enrolled_and_synced_on_the_command_line(tmp_path: Path) ->
             env=server_env,
         )
         assert "KEEP IT OFFLINE" in out
-        run(*admin, "add-ward", "--name", WARD, env=server_env)
+        run(
+            *admin,
+            "add-ward",
+            "--name",
+            WARD,
+            "--code",
+            "ASH-1",
+            "--beds",
+            "18",
+            "--site",
+            "Meadowbank Hospital",
+            env=server_env,
+        )
         for username, name in (("bay.nurse", "Robin Ashdown"), ("office.nurse", "Sam Example")):
             run(
                 *admin,
@@ -73,6 +85,10 @@ def test_two_ward_pcs_enrolled_and_synced_on_the_command_line(tmp_path: Path) ->
                 "nurse",
                 "--ward",
                 WARD,
+                "--job-title",
+                "Staff nurse",
+                "--clinical-role",
+                "registered_nurse",
                 "--password-file",
                 str(password_file),
                 env=server_env,
@@ -131,7 +147,9 @@ def test_two_ward_pcs_enrolled_and_synced_on_the_command_line(tmp_path: Path) ->
                 env=client_env,
             )
             assert "Sent 0 revision(s); received 3." in out
-            assert "Count check: this PC holds the 3 revision(s) the server expects." in out
+            # The ward, two staff records and two accounts (the trust published them), and the
+            # three patients.
+            assert "Count check: this PC holds the 8 revision(s) the server expects." in out
             status = run(
                 rpr,
                 "status",

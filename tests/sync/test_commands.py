@@ -9,6 +9,7 @@ import pytest
 
 from app.cli.main import EXIT_USER_ERROR, main
 from app.cli.sync_commands import EXIT_NEEDS_ATTENTION, EXIT_OFFLINE
+from app.models.people import AccessRole, StaffMember, UserAccount, Ward
 from app.store.layout import StoreFiles
 from app.store.store import Store
 from tests.server.harness import PASSWORD, Trust, running_trust
@@ -54,6 +55,14 @@ def test_two_ward_pcs_enrolled_on_the_command_line_see_each_others_records(
     assert f"for {ward.name} as device" in out
     assert f"{first_nurse} (" in out
     assert "Trust recovery key sha256:" in out
+    # The ward, both nurses' staff records and accounts: the PC knows its ward and who may
+    # sign in with which rights before anyone works on it.
+    assert "First sync: received 5 revision(s)" in out
+    with Store.open(first_dir, first_nurse, PASSWORD) as store, store.read() as reader:
+        assert [w.name for w in reader.find(Ward)] == [ward.name]
+        mine = next(a for a in reader.find(UserAccount) if a.username == first_nurse)
+        assert mine.access_role is AccessRole.NURSE
+        assert reader.get(StaffMember, mine.staff_id).job_title == "Staff nurse"  # type: ignore[arg-type,union-attr]
     assert enrol(trust, trust.code(ward), second_dir, second_nurse) == 0
     capsys.readouterr()
 
@@ -65,7 +74,9 @@ def test_two_ward_pcs_enrolled_on_the_command_line_see_each_others_records(
     out = capsys.readouterr().out
     assert "Sent 2 revision(s); received 0." in out
     assert "Not yet sent: 0" in out
-    assert "Count check: this PC holds the 2 revision(s) the server expects." in out
+    # The ward, the two nurses' staff records and accounts (the trust published them) and the
+    # two patients.
+    assert "Count check: this PC holds the 7 revision(s) the server expects." in out
 
     assert main(["sync", "--data-dir", str(second_dir), "--user", second_nurse]) == 0
     assert "Sent 0 revision(s); received 2." in capsys.readouterr().out

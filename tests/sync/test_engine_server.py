@@ -191,6 +191,7 @@ def test_a_clock_too_far_off_stops_sync_and_moves_nothing(
     enrolment = first.sync.enrolment()
     assert enrolment is not None
     ahead = lambda: utc_now() + timedelta(minutes=12)  # noqa: E731
+    synced_at_enrolment = first.sync.facts().last_synced_at
 
     with (
         Transport(trust.url, token=enrolment.device_token, clock=ahead) as transport,
@@ -200,7 +201,7 @@ def test_a_clock_too_far_off_stops_sync_and_moves_nothing(
 
     assert refused.value.code is ErrorCode.CLOCK_SKEW
     assert first.sync.outbox_count() == 1
-    assert first.sync.facts().last_synced_at is None
+    assert first.sync.facts().last_synced_at == synced_at_enrolment
 
 
 def test_an_audit_log_cut_at_its_tail_is_reported_after_the_next_sync(

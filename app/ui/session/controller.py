@@ -61,6 +61,9 @@ class SignedIn:
     folder: Path
     account: UserAccount | None = None
     staff: StaffMember | None = None
+    #: The PC is enrolled with a trust server, which manages the ward and the sign-in
+    #: accounts (server/publish.py): screens offer no changes to them.
+    trust_managed: bool = False
 
     def may(self, permission: Permission) -> bool:
         """Whether the signed-in account may do ``permission`` (domain.md §7)."""
@@ -87,6 +90,7 @@ def _signed_in(store: Store) -> SignedIn:
             else None
         )
         demo = store.is_demo()
+    trust_managed = store.sync.enrolment() is not None
     return SignedIn(
         actor=store.actor,
         demo=demo,
@@ -95,6 +99,7 @@ def _signed_in(store: Store) -> SignedIn:
         folder=store.files.root,
         account=account,
         staff=staff,
+        trust_managed=trust_managed,
     )
 
 

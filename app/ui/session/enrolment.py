@@ -105,20 +105,25 @@ def create_enrolled(
     data_dir: Path, pending: PendingEnrolment, form: EnrolmentForm, ca_certificate: Path | None
 ) -> Store:
     """Step two: the member of staff signs in against the server; the store is made with
-    their key slot, the trust's recovery public key and the enrolment, and returned open."""
+    their key slot, the trust's recovery public key and the enrolment, synced once (the ward,
+    its staff and the accounts arrive) and returned open."""
     from app.store.store import Store  # noqa: PLC0415 - heavy; imported on the worker
+    from app.sync.client import first_sync  # noqa: PLC0415 - see the imports
 
     username = _checked_password(form.username, form.password)
     vouch(
         pending.server_url, pending.enrolled.device_token, username, form.password, ca_certificate
     )
-    return Store.create(
+    store = Store.create(
         data_dir,
         username=username,
         password=form.password,
         recovery_public_key_pem=pending.enrolled.recovery_public_key_pem.encode(),
         enrolment=pending.enrolment(),
     )
+    # The ward and the accounts arrive now; when this fails the sync scheduler tries again.
+    first_sync(store.sync, ca_certificate=ca_certificate)
+    return store
 
 
 def vouch(

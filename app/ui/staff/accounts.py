@@ -44,6 +44,14 @@ REMOVING = (
 )
 
 
+TRUST_MANAGED_NOTE = (
+    "This PC is enrolled with the trust: trust IT adds sign-in accounts, sets what they may do "
+    "and deactivates them at the trust server, and the changes arrive here at the next sync. "
+    'Someone signing in here for the first time uses "First time on this PC?" on the '
+    "sign-in screen."
+)
+
+
 class AccountMode(Enum):
     """What the panel offers."""
 
@@ -122,6 +130,8 @@ class AccountPanel(QGroupBox):
         self.error = error_label()
         self.note = named(QLabel(), "Account saved")
         self.note.setWordWrap(True)
+        self.managed_note = named(QLabel(TRUST_MANAGED_NOTE), "Managed by trust IT")
+        self.managed_note.setWordWrap(True)
         self.admin = AccountAdmin(ctx)  # made last: Tab reaches it after the buttons above it
         self._lay_out()
         self.reset_button.clicked.connect(self._reset)
@@ -153,7 +163,7 @@ class AccountPanel(QGroupBox):
         self._confirm_row.setLayout(confirm)
         column = QVBoxLayout(self)
         widget: QWidget
-        for widget in (self.state, self.fields):
+        for widget in (self.state, self.managed_note, self.fields):
             column.addWidget(widget)
         column.addLayout(buttons)
         for widget in (self.confirm_text, self._confirm_row, self.progress_text, self.progress):
@@ -176,20 +186,29 @@ class AccountPanel(QGroupBox):
         """Offer what fits ``account`` (``mode`` says whether it may sign in here; ``listed``
         and ``staff`` are what the screen read, for the rules on changing it)."""
         self.mode, self.account = mode, account
-        self.admin.show_for(account if mode is not AccountMode.NEW else None, listed, staff)
+        # On an enrolled PC trust IT makes accounts, sets their access role and deactivates
+        # them at the trust server; a newcomer's first sign-in here is vouched for by it. What
+        # stays here is this PC's key slots: resetting a password here, removing someone.
+        managed = self._ctx.facts.trust_managed
+        offered = None if mode is AccountMode.NEW or managed else account
+        self.admin.show_for(offered, listed, staff)
         self.fields.clear()
         self.error.clear()
         self._keep()
         self.setVisible(mode is not AccountMode.HIDDEN)
         self.fields.show_identity(mode is AccountMode.NEW)
-        self.create_button.setVisible(mode is AccountMode.NEW and bool(staff_name))
-        self.let_in_button.setVisible(mode is AccountMode.NOT_HERE)
+        self.fields.setVisible(not managed or mode is AccountMode.HERE)
+        self.create_button.setVisible(mode is AccountMode.NEW and bool(staff_name) and not managed)
+        self.let_in_button.setVisible(mode is AccountMode.NOT_HERE and not managed)
         self.reset_button.setVisible(mode is AccountMode.HERE)
         self.remove_button.setVisible(mode is AccountMode.HERE)
+        self.managed_note.setVisible(managed and mode is not AccountMode.HIDDEN)
         if account is None:
             self.state.setText(
-                "No sign-in account. To give one, type a username, what the account may do "
-                "and a password twice (optional)."
+                "No sign-in account."
+                if managed
+                else "No sign-in account. To give one, type a username, what the account may "
+                "do and a password twice (optional)."
             )
         else:
             where = (

@@ -42,6 +42,7 @@ from app.ui.widgets import disconnect_quietly, error_label, named
 
 WATCHED = ("staff_member", "user_account")
 READ_ONLY_NOTE = "Staff and their accounts are managed by this PC's local administrator."
+TRUST_READ_ONLY_NOTE = "Staff and their accounts are managed by trust IT."
 
 
 class StaffPage(QWidget):
@@ -63,7 +64,8 @@ class StaffPage(QWidget):
         self.new_id: UUID | None = None
         self._wanted: UUID | None = None
         self.manage = ctx.may(Permission.MANAGE_ACCOUNTS) and not ctx.facts.read_only
-        self.read_only_note = named(QLabel(READ_ONLY_NOTE), "Read-only")
+        note = TRUST_READ_ONLY_NOTE if ctx.facts.trust_managed else READ_ONLY_NOTE
+        self.read_only_note = named(QLabel(note), "Read-only")
         self.read_only_note.setWordWrap(True)
         self.read_only_note.setVisible(not self.manage)
         self.model = StaffListModel()

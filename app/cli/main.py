@@ -20,6 +20,7 @@ from pathlib import Path
 from app.cli import support, sync_commands
 from app.cli.client import start_client
 from app.cli.demo.command import build_demo_store
+from app.cli.demo.enrolled import add_demo_to_enrolled_ward
 from app.cli.logs import configure_logging, held_warnings, log_file_written, log_unexpected
 from app.cli.self_test import run_self_test
 from app.config import RprSettings, load_settings
@@ -53,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--recovery-public-key", type=Path, help="the trust's recovery public key (PEM)"
     )
+    demo.add_argument(
+        "--user",
+        help="on a PC enrolled with a test trust: add the demo records to its ward as this "
+        "ward manager",
+    )
     status = command("status", "what the store holds, without patient data")
     status.add_argument("--user", required=True, help="your username, e.g. demo.manager")
     verify = command("verify", "check revision hashes, the audit chain and page HMACs")
@@ -79,7 +85,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 _COMMANDS: dict[str | None, Callable[[argparse.Namespace, RprSettings], int]] = {
-    "demo-data": lambda a, s: build_demo_store(s.data_dir, a.recovery_public_key),
+    "demo-data": lambda a, s: (
+        build_demo_store(s.data_dir, a.recovery_public_key)
+        if a.user is None
+        else add_demo_to_enrolled_ward(s.data_dir, a.user)
+    ),
     "self-test": lambda a, s: run_self_test(),
     "recovery-keygen": lambda a, s: support.recovery_keygen(a.out),
     "status": lambda a, s: support.status(s.data_dir, a.user),

@@ -1,8 +1,10 @@
 """End to end on the command line (issue 7, acceptance), every step its own process as trust
 IT and ward staff would run it: ``rpr-server admin`` migrates, initialises the trust, adds a
 ward and two nurses and issues two codes; ``rpr-server serve`` listens on a loopback port;
-``rpr enrol`` makes two ward PCs' stores; records are made on the first; ``rpr sync`` on
-both; the second PC holds the first PC's records and ``rpr status`` says all is sent.
+``rpr enrol`` makes two ward PCs' stores (each ends with a first sync: the ward and the
+accounts arrive); ``rpr demo-data`` makes the demo ward's records on the first, as its ward
+manager; ``rpr sync`` on both; the second PC holds the first PC's records and ``rpr status``
+says all is sent.
 
 Passwords come from a file (``--password-file``) for the server and from ``RPR_PASSWORD``
 for the ward client: never from an argument.
@@ -15,11 +17,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from uuid import uuid4
 
+from app.models.incident import UseOfForceIncident
 from app.models.patient import Patient
+from app.models.seclusion import SeclusionEpisode
+from app.models.segregation import LtsEpisode
 from app.store.store import Store
-from tests.models import builders
 from tests.postgres import fresh_database
 from tests.server.harness import PASSWORD, free_port, served_process
 
@@ -73,7 +76,11 @@ def test_two_ward_pcs_enrolled_and_synced_on_the_command_line(tmp_path: Path) ->
             "Meadowbank Hospital",
             env=server_env,
         )
-        for username, name in (("bay.nurse", "Robin Ashdown"), ("office.nurse", "Sam Example")):
+        people = (
+            ("bay.manager", "Robin Ashdown", "ward_manager", "Ward manager", "ward_manager"),
+            ("office.nurse", "Sam Example", "nurse", "Staff nurse", "registered_nurse"),
+        )
+        for username, name, role, job_title, clinical_role in people:
             run(
                 *admin,
                 "add-account",
@@ -82,13 +89,13 @@ def test_two_ward_pcs_enrolled_and_synced_on_the_command_line(tmp_path: Path) ->
                 "--name",
                 name,
                 "--role",
-                "nurse",
+                role,
                 "--ward",
                 WARD,
                 "--job-title",
-                "Staff nurse",
+                job_title,
                 "--clinical-role",
-                "registered_nurse",
+                clinical_role,
                 "--password-file",
                 str(password_file),
                 env=server_env,
@@ -102,7 +109,7 @@ def test_two_ward_pcs_enrolled_and_synced_on_the_command_line(tmp_path: Path) ->
         with served_process("--port", str(port), env=server_env):
             client_env = {"RPR_PASSWORD": PASSWORD}
             rpr = str(BIN / "rpr")
-            pcs = {"bay.nurse": tmp_path / "bay-pc", "office.nurse": tmp_path / "office-pc"}
+            pcs = {"bay.manager": tmp_path / "bay-pc", "office.nurse": tmp_path / "office-pc"}
             for (username, folder), code in zip(pcs.items(), codes, strict=True):
                 out = run(
                     rpr,
@@ -120,23 +127,33 @@ def test_two_ward_pcs_enrolled_and_synced_on_the_command_line(tmp_path: Path) ->
                     env=client_env,
                 )
                 assert f"Enrolled at Meadowbank NHS Trust for {WARD}" in out
+                # The ward, two staff records and two accounts, published by the trust.
+                assert "First sync: received 5 revision(s)" in out
 
-            # Records made on the bay PC by its nurse (the server vouched for her at enrolment).
-            with Store.open(pcs["bay.nurse"], "bay.nurse", PASSWORD) as bay:
-                ward_id = bay.sync.enrolment().ward_id  # type: ignore[union-attr]
-                for family_name in ("Testperson", "Exampleson", "Sampleton"):
-                    bay.save(builders.patient(id=uuid4(), ward_id=ward_id, family_name=family_name))
+            # The demo ward's fictitious records, made on the bay PC by its ward manager.
+            out = run(
+                rpr,
+                "demo-data",
+                "--data-dir",
+                str(pcs["bay.manager"]),
+                "--user",
+                "bay.manager",
+                env=client_env,
+            )
+            made = int(re.search(r": (\d+) revisions, all fictitious", out).group(1))  # type: ignore[union-attr]
+            assert made > 500
 
             out = run(
                 rpr,
                 "sync",
                 "--data-dir",
-                str(pcs["bay.nurse"]),
+                str(pcs["bay.manager"]),
                 "--user",
-                "bay.nurse",
+                "bay.manager",
                 env=client_env,
             )
-            assert "Sent 3 revision(s); received 0." in out
+            assert f"Sent {made} revision(s); received 0." in out
+            assert "refused" not in out
             out = run(
                 rpr,
                 "sync",
@@ -146,10 +163,8 @@ def test_two_ward_pcs_enrolled_and_synced_on_the_command_line(tmp_path: Path) ->
                 "office.nurse",
                 env=client_env,
             )
-            assert "Sent 0 revision(s); received 3." in out
-            # The ward, two staff records and two accounts (the trust published them), and the
-            # three patients.
-            assert "Count check: this PC holds the 8 revision(s) the server expects." in out
+            assert f"Sent 0 revision(s); received {made}." in out
+            assert f"Count check: this PC holds the {made + 5} revision(s)" in out
             status = run(
                 rpr,
                 "status",
@@ -163,12 +178,13 @@ def test_two_ward_pcs_enrolled_and_synced_on_the_command_line(tmp_path: Path) ->
             assert "not yet sent                   0" in status
             assert "count check             matches" in status
 
-        with (
-            Store.open(pcs["office.nurse"], "office.nurse", PASSWORD) as office,
-            office.read() as reader,
-        ):
-            assert {p.family_name for p in reader.find(Patient)} == {
-                "Testperson",
-                "Exampleson",
-                "Sampleton",
-            }
+        seen = {}
+        for username, folder in pcs.items():
+            with Store.open(folder, username, PASSWORD) as store, store.read() as reader:
+                seen[username] = {
+                    kind.KIND: {r.id: r for r in reader.find(kind)}
+                    for kind in (Patient, UseOfForceIncident, SeclusionEpisode, LtsEpisode)
+                }
+        # The office PC shows every one of the bay PC's records, as the bay PC has them.
+        assert seen["office.nurse"] == seen["bay.manager"]
+        assert all(seen["office.nurse"].values())

@@ -12,7 +12,8 @@ from app.cli.sync_commands import EXIT_NEEDS_ATTENTION, EXIT_OFFLINE
 from app.models.people import AccessRole, StaffMember, UserAccount, Ward
 from app.store.layout import StoreFiles
 from app.store.store import Store
-from tests.server.harness import PASSWORD, Trust, running_trust
+from tests.conftest import FAST_KDF
+from tests.server.harness import PASSWORD, Trust, recovery_public_key_pem, running_trust
 from tests.sync.real_trust import admit, family_names
 
 
@@ -196,3 +197,59 @@ def test_a_failed_sign_in_leaves_no_store_and_says_the_code_is_spent(
     monkeypatch.setenv("RPR_PASSWORD", PASSWORD)
     assert enrol(trust, issued, data_dir, nurse) == EXIT_USER_ERROR
     assert "already used or expired" in capsys.readouterr().err
+
+
+def test_demo_data_on_an_enrolled_pc_is_a_ward_managers_and_never_mixed_with_patients(
+    trust: Trust,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ward = trust.ward()
+    nurse = trust.account(ward)
+    manager = trust.account(ward, AccessRole.WARD_MANAGER)
+    data_dir = tmp_path / "pc"
+    monkeypatch.setenv("RPR_PASSWORD", PASSWORD)
+    assert enrol(trust, trust.code(ward), data_dir, nurse) == 0
+    with Store.open(data_dir, nurse, PASSWORD) as store:
+        store.add_user(manager, PASSWORD)  # as if the manager had signed in here too
+    capsys.readouterr()
+
+    def demo(user: str) -> tuple[int, str]:
+        code = main(["demo-data", "--data-dir", str(data_dir), "--user", user])
+        out, err = capsys.readouterr()
+        return code, out + err
+
+    code, said = demo(nurse)
+    assert code == EXIT_USER_ERROR
+    assert "user: demo data on an enrolled PC is made by a ward manager" in said
+    code, said = demo(manager)
+    assert code == 0, said
+    assert "all fictitious" in said
+    with Store.open(data_dir, manager, PASSWORD) as store:
+        patients = store.status().records_by_kind["patient"]
+        assert patients > 0
+    code, said = demo(manager)  # a second time: the ward now holds patients
+    assert code == EXIT_USER_ERROR
+    assert "already holds patients" in said
+    with Store.open(data_dir, manager, PASSWORD) as store:
+        assert store.status().records_by_kind["patient"] == patients
+
+
+def test_demo_data_goes_onto_an_enrolled_pc_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = tmp_path / "standalone"
+    monkeypatch.setenv("RPR_PASSWORD", PASSWORD)
+    Store.create(
+        data_dir,
+        username="local.admin",
+        password=PASSWORD,
+        recovery_public_key_pem=recovery_public_key_pem().encode(),
+        kdf=FAST_KDF,
+    ).close()
+    capsys.readouterr()
+    assert main(["demo-data", "--data-dir", str(data_dir), "--user", "local.admin"]) == (
+        EXIT_USER_ERROR
+    )
+    assert "is not enrolled with a trust server" in capsys.readouterr().err

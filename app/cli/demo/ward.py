@@ -94,9 +94,12 @@ class DemoWard:
         return [r for r in self.latest().values() if isinstance(r, kind)]
 
 
-def build_demo_ward(now: datetime, *, seed: int = 2026, months: int = 6) -> DemoWard:
-    """The demo ward as it stands at ``now`` after ``months`` months (1 to 36) of records.
-    Raises ``ValueError`` for a naive ``now`` or a period out of range.
+def build_demo_ward(
+    now: datetime, *, seed: int = 2026, months: int = 6, ward: Ward | None = None
+) -> DemoWard:
+    """The demo ward as it stands at ``now`` after ``months`` months (1 to 36) of records;
+    on ``ward`` when given (an enrolled PC's ward, published by the trust) instead of the
+    generated Willow Ward. Raises ``ValueError`` for a naive ``now`` or a period out of range.
     """
     if not 1 <= months <= 36:
         raise ValueError("months: must be from 1 to 36")
@@ -105,7 +108,8 @@ def build_demo_ward(now: datetime, *, seed: int = 2026, months: int = 6) -> Demo
     rnd = DemoRandom(seed)
     timeline = Timeline()
 
-    ward = build_ward(rnd)
+    generated = build_ward(rnd)  # drawn even when unused: the same seed, the same people
+    ward = generated if ward is None else ward
     staff = build_staff(rnd, ward)
     accounts = build_accounts(rnd, staff)
     patients = build_patients(rnd, ward, period_start, now)

@@ -10,8 +10,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TEST_ENV := QT_QPA_PLATFORM=offscreen
 # What Qt's X11 platform needs beyond the base image (make screenshots; a real display).
 XCB_PACKAGES := xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0
+# What the report tests read PDFs back with (qpdf --check; pdftotext, pdffonts, pdftoppm).
+PDF_TOOLS := qpdf poppler-utils
 
-.PHONY: run test check lint typecheck imports pytest soak bench screenshots safety-case demo-reset clean
+.PHONY: run test check lint typecheck imports pytest pdf-tools soak bench screenshots safety-case demo-reset clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,8 +42,11 @@ imports: $(INSTALLED)
 	$(BIN)/lint-imports
 
 # PostgreSQL: the configured one, or a throwaway cluster when none answers (scripts/with-postgres).
-pytest: $(INSTALLED)
+pytest: $(INSTALLED) pdf-tools
 	$(TEST_ENV) scripts/with-postgres $(BIN)/pytest -n auto -p no:cacheprovider
+
+pdf-tools:
+	@dpkg -s $(PDF_TOOLS) >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $(PDF_TOOLS))
 
 ## Long crash and fault soaks (figures in docs/soak.md).
 soak: $(INSTALLED)

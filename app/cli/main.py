@@ -22,6 +22,8 @@ from app.cli.client import start_client
 from app.cli.demo.command import build_demo_store
 from app.cli.demo.enrolled import add_demo_to_enrolled_ward
 from app.cli.logs import configure_logging, held_warnings, log_file_written, log_unexpected
+from app.cli.report_commands import REPORTS_LOADED  # noqa: F401 - fills REPORTS
+from app.cli.reports import add_report_commands, run_report
 from app.cli.self_test import run_self_test
 from app.config import RprSettings, load_settings
 from app.models.errors import Cancelled, UserFacingError
@@ -76,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     enrol.add_argument("--user", help="who signs in first (asked for when not given)")
     sync = command("sync", "send what is not yet sent and receive what is new, now")
     sync.add_argument("--user", required=True, help="your username")
+    report = command("report", "make a PDF or an export from the store and save it", store=False)
+    add_report_commands(report)
     command("self-test", "check on this PC that the encrypted store works", store=False)
     keygen = command(
         "recovery-keygen", "make the trust's recovery key pair (trust IT)", store=False
@@ -100,6 +104,7 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace, RprSettings], int]] = 
         s.data_dir, s, server=a.server, code=a.code, device_name=a.device_name, username=a.user
     ),
     "sync": lambda a, s: sync_commands.sync(s.data_dir, s, a.user),
+    "report": run_report,
     None: lambda a, s: start_client(s.data_dir, s),
 }
 

@@ -8,7 +8,7 @@ import pytest
 from app.store.keyslot_crypto import KdfParams, KdfPolicy, set_kdf_policy
 
 #: A test named in the hazard log that skips at run time fails the session (docs/safety/).
-pytest_plugins = ["tests.safety.guard"]
+pytest_plugins = ["tests.safety.guard", "tests.demo_store"]
 
 #: Argon2id parameters cheap enough for hundreds of stores in a test run. Tests of the policy
 #: itself use the ``production_kdf_policy`` fixture.

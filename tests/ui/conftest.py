@@ -2,8 +2,6 @@
 test controls, and the window itself."""
 
 import os
-import re
-import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,16 +12,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from app.cli.main import main
 from app.models.policy import DEFAULT_POLICY
-from app.store.keyslot_crypto import KdfPolicy, set_kdf_policy
 from app.ui.context import Navigator, ScreenContext
 from app.ui.main_window import MainWindow
 from app.ui.ops import StoreRunner
 from app.ui.session.controller import Session
-from tests.conftest import FAST_KDF
-
-Passwords = dict[str, str]
+from tests.demo_store import Passwords
 
 
 class Clock:
@@ -37,33 +31,6 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Passwords]:
-    """One demo ward built for the whole run (copied for each test that changes it)."""
-    folder = tmp_path_factory.mktemp("demo-template") / "demo"
-    captured: list[str] = []
-    previous = set_kdf_policy(KdfPolicy(default=FAST_KDF, minimum=FAST_KDF))
-    try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr("builtins.print", lambda *a, **_: captured.append(" ".join(map(str, a))))
-            assert main(["demo-data", "--data-dir", str(folder)]) == 0
-    finally:
-        set_kdf_policy(previous)
-    passwords = dict(
-        re.findall(r"^\s+(demo\.\w+)\s.*?\s(\S+)$", "\n".join(captured), flags=re.MULTILINE)
-    )
-    return folder, passwords
-
-
-@pytest.fixture
-def demo(demo_template: tuple[Path, Passwords], tmp_path: Path) -> tuple[Path, Passwords]:
-    """A fresh copy of the demo ward for one test."""
-    folder, passwords = demo_template
-    copy = tmp_path / "demo"
-    shutil.copytree(folder, copy)
-    return copy, passwords
 
 
 @pytest.fixture

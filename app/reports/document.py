@@ -78,7 +78,7 @@ class _NumberedCanvas(Canvas):
 
 
 def _stamp(canvas: Canvas, heading: Heading, total: int) -> None:
-    width, height = canvas._pagesize  # type: ignore[attr-defined]  # noqa: SLF001
+    width, height = canvas._pagesize  # type: ignore[attr-defined]
     top = height - MARGIN + 4 * mm
     canvas.saveState()
     canvas.setFont(BOLD, 10)

@@ -6,13 +6,15 @@ Each report lives in its own module (``app/cli/report_*.py``) and exposes ``COMM
 
 from __future__ import annotations
 
-from app.cli import report_handover, report_incident
+from app.cli import report_handover, report_incident, report_seclusion, report_segregation
 from app.cli.reports import REPORTS
 
 REPORTS.extend(
     [
         report_incident.COMMAND,
         report_handover.COMMAND,
+        report_seclusion.COMMAND,
+        report_segregation.COMMAND,
     ]
 )
 

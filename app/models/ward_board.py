@@ -144,7 +144,7 @@ def _name(patients: Mapping[UUID, Patient], patient_id: UUID) -> str:
     return patient.display_name if patient is not None else "Unknown patient"
 
 
-def _needs_icetr(patient: Patient | None) -> bool:
+def needs_icetr(patient: Patient | None) -> bool:
     """IC(E)TR applies to autistic people and people with a learning disability (§3 LTS)."""
     return patient is not None and Answer.YES in (patient.learning_disability, patient.autism)
 
@@ -173,7 +173,7 @@ def build_ward_board(
             lts,
             [r for r in inputs.segregation_reviews if r.episode_id == lts.id],
             at,
-            needs_icetr=_needs_icetr(patients.get(lts.patient_id)),
+            needs_icetr=needs_icetr(patients.get(lts.patient_id)),
             policy=policy.segregation,
         )
         on_board = _on_board(lts, "segregation", clocks, patients)

@@ -6,7 +6,15 @@ Each report lives in its own module (``app/cli/report_*.py``) and exposes ``COMM
 
 from __future__ import annotations
 
-from app.cli import report_handover, report_incident, report_seclusion, report_segregation
+from app.cli import (
+    report_handover,
+    report_incident,
+    report_mhsds,
+    report_oversight,
+    report_patient_copy,
+    report_seclusion,
+    report_segregation,
+)
 from app.cli.reports import REPORTS
 
 REPORTS.extend(
@@ -15,6 +23,9 @@ REPORTS.extend(
         report_handover.COMMAND,
         report_seclusion.COMMAND,
         report_segregation.COMMAND,
+        report_patient_copy.COMMAND,
+        report_oversight.COMMAND,
+        report_mhsds.COMMAND,
     ]
 )
 

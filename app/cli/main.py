@@ -22,7 +22,6 @@ from app.cli.client import start_client
 from app.cli.demo.command import build_demo_store
 from app.cli.demo.enrolled import add_demo_to_enrolled_ward
 from app.cli.logs import configure_logging, held_warnings, log_file_written, log_unexpected
-from app.cli.report_commands import REPORTS_LOADED  # noqa: F401 - fills REPORTS
 from app.cli.reports import add_report_commands, run_report
 from app.cli.self_test import run_self_test
 from app.config import RprSettings, load_settings

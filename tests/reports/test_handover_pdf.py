@@ -12,9 +12,9 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import select
 
-import app.cli.reports
+import app.documents.registry
 from app.cli.main import main
-from app.cli.report_handover import COMMAND
+from app.documents.handover import COMMAND
 from app.models.handover import Handover, HandoverItem, HandoverItemKind
 from app.models.patient import Patient
 from app.models.people import Ward
@@ -31,7 +31,7 @@ from tests.reports.pdf_tools import check_pdf, info, page_count, written
 
 @pytest.fixture(autouse=True)
 def only_this_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.cli.reports, "REPORTS", [COMMAND])
+    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
 
 
 def flat(text: str) -> str:

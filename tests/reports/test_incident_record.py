@@ -12,10 +12,10 @@ from uuid import UUID, uuid4
 import pytest
 from sqlalchemy import select
 
-import app.cli.reports
+import app.documents.registry
 from app.cli.demo.wording import AMENDMENT_OUTCOME, AMENDMENT_REASON
 from app.cli.main import main
-from app.cli.report_incident import COMMAND
+from app.documents.incident import COMMAND
 from app.models.codes import InterventionType
 from app.models.incident import UseOfForceIncident
 from app.models.patient import Patient
@@ -33,7 +33,7 @@ from tests.reports.pdf_tools import check_pdf, info, written
 
 @pytest.fixture(autouse=True)
 def only_this_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.cli.reports, "REPORTS", [COMMAND])
+    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
 
 
 def flat(text: str) -> str:

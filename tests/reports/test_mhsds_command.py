@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import app.cli.reports
+import app.documents.registry
 from app.cli.main import main
-from app.cli.report_mhsds import COMMAND
+from app.documents.mhsds import COMMAND
 from app.models.clock import local_date, utc_now
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
@@ -24,7 +24,7 @@ from tests.demo_store import Passwords
 
 @pytest.fixture(autouse=True)
 def only_this_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.cli.reports, "REPORTS", [COMMAND])
+    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
 
 
 def last_month() -> ReportingMonth:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import app.cli.reports
+import app.documents.registry
 from app.cli.main import main
-from app.cli.report_oversight import COMMAND, period_of
+from app.documents.oversight import COMMAND, period_of
 from app.models.errors import UserFacingError
 from app.models.oversight import oversight_figures
 from app.reports.document import Heading
@@ -62,7 +62,7 @@ def _run(demo: tuple[Path, Passwords], monkeypatch: pytest.MonkeyPatch, *args: s
     folder, passwords = demo
     user = args[args.index("--user") + 1]
     monkeypatch.setenv("RPR_PASSWORD", passwords[user])
-    monkeypatch.setattr(app.cli.reports, "REPORTS", [COMMAND])
+    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
     return main(["report", "oversight", "--data-dir", str(folder), *args])
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-import app.cli.reports
+import app.documents.registry
 from app.cli.main import main
-from app.cli.report_patient_copy import COMMAND
+from app.documents.patient_copy import COMMAND
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
 from app.models.patient import Patient
@@ -24,7 +24,7 @@ from tests.reports.pdf_tools import check_pdf, info
 
 @pytest.fixture(autouse=True)
 def only_this_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.cli.reports, "REPORTS", [COMMAND])
+    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
 
 
 @pytest.fixture

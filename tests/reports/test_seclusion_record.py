@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-import app.cli.reports
+import app.documents.registry
 from app.cli.main import main
-from app.cli.report_seclusion import COMMAND, TITLE
+from app.documents.seclusion import COMMAND, TITLE
 from app.models.base import ACTIVE
 from app.models.patient import Patient
 from app.models.seclusion import SeclusionEpisode, SeclusionObservation, SeclusionReviewKind
@@ -45,7 +45,7 @@ LANES = (
 
 @pytest.fixture(autouse=True)
 def only_this_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.cli.reports, "REPORTS", [COMMAND])
+    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
 
 
 def flat(text: str) -> str:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import app.cli.reports
+import app.documents.registry
 from app.cli.main import main
-from app.cli.report_segregation import COMMAND, TITLE
+from app.documents.segregation import COMMAND, TITLE
 from app.models.patient import Patient
 from app.models.segregation import LtsEpisode, LtsReview, LtsReviewKind
 from app.reports.document import Heading
@@ -29,7 +29,7 @@ from tests.reports.pdf_tools import check_pdf, info, page_count, written
 
 @pytest.fixture(autouse=True)
 def only_this_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.cli.reports, "REPORTS", [COMMAND])
+    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
 
 
 def flat(text: str) -> str:

@@ -17,7 +17,7 @@ import argparse
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from app.cli.reports import Made, ReportCommand, ReportContext
+from app.documents.base import Made, ReportCommand, ReportContext
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
 from app.models.patient import Patient

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
-from app.cli.reports import Made, ReportCommand, ReportContext
+from app.documents.base import Made, ReportCommand, ReportContext
 from app.models.admission import HospitalSpell
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident

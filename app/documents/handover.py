@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from app.cli.reports import Made, ReportCommand, ReportContext
+from app.documents.base import Made, ReportCommand, ReportContext
 from app.models.errors import UserFacingError
 from app.models.handover import HANDOVER_HORIZON, Handover, handover_from_board
 from app.models.patient import Patient

@@ -13,7 +13,7 @@ import argparse
 from datetime import date, timedelta
 from typing import Any
 
-from app.cli.reports import Made, ReportCommand, ReportContext
+from app.documents.base import Made, ReportCommand, ReportContext
 from app.models.admission import HospitalSpell
 from app.models.clock import local_date
 from app.models.errors import UserFacingError

@@ -16,8 +16,8 @@ import argparse
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from app.cli.report_segregation import episode_id
-from app.cli.reports import Made, ReportCommand, ReportContext
+from app.documents.base import Made, ReportCommand, ReportContext
+from app.documents.segregation import episode_id
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
 from app.models.patient import Patient

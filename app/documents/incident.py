@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from uuid import UUID
 
-from app.cli.reports import Made, ReportCommand, ReportContext
+from app.documents.base import Made, ReportCommand, ReportContext
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
 from app.models.patient import Patient

@@ -1,0 +1,118 @@
+"""What every document command shares: what it is given (:class:`ReportContext`), what it
+returns (:class:`Made`) and how it is described (:class:`ReportCommand`)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from app.models.clock import utc_now
+from app.models.errors import UserFacingError
+from app.models.people import Permission, UserAccount, Ward
+from app.reports.document import Heading
+
+if TYPE_CHECKING:
+    from app.config import RprSettings
+    from app.store.store import Store
+
+#: Where a standalone PC's documents say they come from (an enrolled PC names its trust).
+STANDALONE_TRUST = "Standalone ward PC (not enrolled with a trust)"
+DEMO_TRUST = "RPR demo (fictitious trust)"
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    """A document made: its bytes, what kind it is (for the audit log), the record it is
+    about (None: a ward or period), and whether it is an export (CSV) or a print."""
+
+    content: bytes
+    document: str
+    subject_kind: str | None = None
+    subject_id: UUID | None = None
+    exported: bool = False
+    #: Lines to show after saving (e.g. records that could not be exported, and why).
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """What every document is given: the open store, who is printing, the ward, the heading
+    facts and the settings."""
+
+    store: Store
+    account: UserAccount | None
+    ward: Ward
+    trust_name: str
+    printed_at: datetime
+    settings: RprSettings
+
+    def heading(self, title: str, subject: str = "") -> Heading:
+        """The house-style heading for a document of this ward."""
+        return Heading(
+            title=title,
+            trust_name=self.trust_name,
+            ward_name=self.ward.name,
+            printed_by=self.store.actor,
+            printed_at=self.printed_at,
+            subject=subject,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportCommand:
+    """One document: its name (``rpr report NAME``), the right it takes, its options (as
+    command-line arguments; the window fills the same namespace) and how it is made."""
+
+    name: str
+    help: str
+    permission: Permission
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    make: Callable[[ReportContext, argparse.Namespace], Made]
+    #: The file name suggested in the help (``--out``).
+    example: str = field(default="report.pdf")
+
+
+def trust_name(store: Store) -> str:
+    """What the header says the document comes from."""
+    enrolment = store.sync.enrolment()
+    if enrolment is not None:
+        return enrolment.trust_name
+    return DEMO_TRUST if store.is_demo() else STANDALONE_TRUST
+
+
+def report_context(store: Store, settings: RprSettings, report: ReportCommand) -> ReportContext:
+    """The context for ``report`` on ``store``, once the signed-in person is known to have
+    the right it takes (domain.md §7); :class:`UserFacingError` otherwise."""
+    with store.read() as reader:
+        account = next((a for a in reader.find(UserAccount) if a.username == store.actor), None)
+        wards = list(reader.find(Ward))
+    if account is None or not account.may(report.permission):
+        raise UserFacingError(
+            f"user: {store.actor} may not make this document (it takes the right to "
+            f"{report.permission.value.replace('_', ' ')}); nothing was written."
+        )
+    enrolment = store.sync.enrolment()
+    ward = next((w for w in wards if enrolment and w.id == enrolment.ward_id), None) or (
+        wards[0] if wards else None
+    )
+    if ward is None:
+        raise UserFacingError("This store holds no ward yet; nothing was written.")
+    return ReportContext(store, account, ward, trust_name(store), utc_now(), settings)
+
+
+def options(report: ReportCommand, **given: object) -> argparse.Namespace:
+    """The options of ``report`` as the command line would parse them when only ``given``
+    are typed: how the window asks for a document without a command line."""
+    parser = argparse.ArgumentParser(add_help=False)
+    report.add_arguments(parser)
+    chosen = argparse.Namespace()
+    for action in parser._actions:  # argparse keeps its actions there
+        if action.default is not argparse.SUPPRESS:
+            setattr(chosen, action.dest, action.default)
+    for key, value in given.items():
+        setattr(chosen, key, value)
+    return chosen

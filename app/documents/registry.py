@@ -1,0 +1,29 @@
+"""Every document, in the order ``rpr report --help`` and the window list them.
+
+Each lives in its own module of ``app/documents`` and exposes ``COMMAND``, a
+:class:`~app.documents.base.ReportCommand`; adding one is one import and one line here.
+"""
+
+from __future__ import annotations
+
+from app.documents import (
+    handover,
+    incident,
+    mhsds,
+    oversight,
+    patient_copy,
+    seclusion,
+    segregation,
+)
+from app.documents.base import ReportCommand
+
+#: Every document, in the order ``rpr report --help`` and the window list them.
+REPORTS: list[ReportCommand] = [
+    incident.COMMAND,
+    handover.COMMAND,
+    seclusion.COMMAND,
+    segregation.COMMAND,
+    patient_copy.COMMAND,
+    oversight.COMMAND,
+    mhsds.COMMAND,
+]

@@ -50,7 +50,7 @@ def run_report(args: argparse.Namespace, settings: RprSettings) -> int:
         raise UserFacingError(f"out: the folder {out.parent} does not exist; nothing was written.")
     name = load_slots(settings.data_dir)[1].require_account(args.user)
     with Store.open(settings.data_dir, name, read_password(name)) as store:
-        made = report.make(report_context(store, settings, report), args)
+        made = report.make(report_context(store, settings.policy, report), args)
         deliver(
             store,
             out,

@@ -16,7 +16,7 @@ from app.models.people import Permission, UserAccount, Ward
 from app.reports.document import Heading
 
 if TYPE_CHECKING:
-    from app.config import RprSettings
+    from app.models.policy import ClinicalPolicy
     from app.store.store import Store
 
 #: Where a standalone PC's documents say they come from (an enrolled PC names its trust).
@@ -41,14 +41,14 @@ class Made:
 @dataclass(frozen=True, slots=True)
 class ReportContext:
     """What every document is given: the open store, who is printing, the ward, the heading
-    facts and the settings."""
+    facts and the clinical policy (the machine-wide settings')."""
 
     store: Store
     account: UserAccount | None
     ward: Ward
     trust_name: str
     printed_at: datetime
-    settings: RprSettings
+    policy: ClinicalPolicy
 
     def heading(self, title: str, subject: str = "") -> Heading:
         """The house-style heading for a document of this ward."""
@@ -84,7 +84,7 @@ def trust_name(store: Store) -> str:
     return DEMO_TRUST if store.is_demo() else STANDALONE_TRUST
 
 
-def report_context(store: Store, settings: RprSettings, report: ReportCommand) -> ReportContext:
+def report_context(store: Store, policy: ClinicalPolicy, report: ReportCommand) -> ReportContext:
     """The context for ``report`` on ``store``, once the signed-in person is known to have
     the right it takes (domain.md §7); :class:`UserFacingError` otherwise."""
     with store.read() as reader:
@@ -101,7 +101,7 @@ def report_context(store: Store, settings: RprSettings, report: ReportCommand) -
     )
     if ward is None:
         raise UserFacingError("This store holds no ward yet; nothing was written.")
-    return ReportContext(store, account, ward, trust_name(store), utc_now(), settings)
+    return ReportContext(store, account, ward, trust_name(store), utc_now(), policy)
 
 
 def options(report: ReportCommand, **given: object) -> argparse.Namespace:

@@ -66,7 +66,7 @@ def load_handover(
 def make(ctx: ReportContext, args: argparse.Namespace) -> Made:
     """The shift handover PDF of the ward (see the module docstring)."""
     ahead = horizon(args.hours)
-    policy = ctx.settings.policy
+    policy = ctx.policy
     handover, patients = load_handover(ctx.store, ctx.ward.id, ctx.printed_at, ahead, policy)
     heading = ctx.heading(TITLE, heading_subject(handover))
     return Made(

@@ -83,7 +83,7 @@ def load_incident_record(ctx: ReportContext, record_id: UUID) -> IncidentRecordI
             names=author_names(reader),
             voided=state.voided if state is not None else False,
             versions=state.tip_count if state is not None else 1,
-            policy=ctx.settings.policy,
+            policy=ctx.policy,
         )
 
 

@@ -121,7 +121,7 @@ def make(ctx: ReportContext, args: argparse.Namespace) -> Made:
         as_of=ctx.printed_at,
         ward_id=None if args.all_wards else ctx.ward.id,
         suppress=not args.unsuppressed,
-        policy=ctx.settings.policy,
+        policy=ctx.policy,
     )
     if figures.bed_days == 0 and figures.incidents.value == 0:
         raise UserFacingError(

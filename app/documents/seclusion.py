@@ -88,7 +88,7 @@ def _make(ctx: ReportContext, args: argparse.Namespace) -> Made:
     record_id = episode_id(args.episode, "seclusion")
     with ctx.store.read() as reader:
         inputs = load_seclusion_record_inputs(
-            reader, ctx.ward, record_id, ctx.printed_at, policy=ctx.settings.policy.seclusion
+            reader, ctx.ward, record_id, ctx.printed_at, policy=ctx.policy.seclusion
         )
     patient = inputs.patient
     subject = f"{patient.filing_name} · NHS {nhs(patient.nhs_number)}"

@@ -149,7 +149,7 @@ def _make(ctx: ReportContext, args: argparse.Namespace) -> Made:
             ctx.printed_at,
             first_day=args.first_day,
             last_day=args.last_day,
-            policy=ctx.settings.policy.segregation,
+            policy=ctx.policy.segregation,
         )
     patient = inputs.patient
     subject = f"{patient.filing_name} · NHS {nhs(patient.nhs_number)}"

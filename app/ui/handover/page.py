@@ -10,9 +10,9 @@ from datetime import datetime
 from uuid import UUID
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from app.models.clock import format_local
+from app.models.clock import format_local, local_date
 from app.models.form_draft import FormDraft
 from app.models.handover import (
     HANDOVER_HORIZON,
@@ -26,6 +26,7 @@ from app.models.policy import ClinicalPolicy
 from app.store.board import load_ward_board_inputs
 from app.store.store import Store
 from app.ui.context import ScreenContext
+from app.ui.documents import DocumentButton
 from app.ui.isolation.episode_page import table
 from app.ui.isolation.tables import Column, RowsModel
 from app.ui.isolation.wording import clock_chip, local_time, span
@@ -164,6 +165,13 @@ class HandoverPage(QWidget):
         items_label.setBuddy(self.items_view)
         self.refresh_button = named(QPushButton("Re&fresh"), "Refresh")
         self.refresh_button.clicked.connect(self.reload)
+        self.save_pdf = DocumentButton(
+            self.ctx,
+            "handover",
+            "Save as P&DF…",
+            options_now=dict,
+            file_name=lambda: f"handover-{local_date(self.ctx.now())}.pdf",
+        )
         self.restrictions_view.activated.connect(self._open_restriction)
         self.items_view.activated.connect(self._open_item)
         upper = QWidget()
@@ -182,9 +190,14 @@ class HandoverPage(QWidget):
         column.addWidget(title)
         column.addWidget(self.summary)
         column.addWidget(splitter, 1)
-        column.addWidget(self.refresh_button, alignment=Qt.AlignmentFlag.AlignRight)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_pdf.note, 1)
+        buttons.addWidget(self.save_pdf)
+        buttons.addWidget(self.refresh_button)
+        column.addLayout(buttons)
         self.setTabOrder(self.restrictions_view, self.items_view)
-        self.setTabOrder(self.items_view, self.refresh_button)
+        self.setTabOrder(self.items_view, self.save_pdf)
+        self.setTabOrder(self.save_pdf, self.refresh_button)
 
     def reload(self) -> None:
         """Compute the handover again on the store worker."""

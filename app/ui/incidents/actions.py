@@ -60,6 +60,8 @@ class FormActions(QWidget):
             buttons.addWidget(widget)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
+        self._buttons = buttons
+        self.documents = QHBoxLayout()
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.status)
@@ -68,6 +70,13 @@ class FormActions(QWidget):
         column.addWidget(self.review_box)
         column.addWidget(self.amend_box)
         column.addLayout(buttons)
+        column.addLayout(self.documents)
+        self._column = column
+
+    def add_document(self, save: QWidget, note: QWidget) -> None:
+        """A "save as PDF" button on the row under the others, its note below the rows."""
+        self.documents.addWidget(save)
+        self._column.addWidget(note)
 
     def inputs(self) -> list[QWidget]:
         """Inputs in Tab order (hidden ones are skipped by Tab)."""

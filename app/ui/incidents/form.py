@@ -29,7 +29,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from app.models.clock import format_local
+from app.models.clock import format_local, local_date
 from app.models.completeness import MissingItem
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
@@ -37,6 +37,7 @@ from app.models.incident_parts import IncidentStatus
 from app.models.patient import Patient
 from app.models.people import Permission, StaffMember
 from app.ui.context import ScreenContext
+from app.ui.documents import DocumentButton
 from app.ui.forms import AUTOSAVE_MS, DraftAutosave, RecordSaver
 from app.ui.incidents.actions import FormActions
 from app.ui.incidents.form_drafts import DraftsMixin
@@ -98,6 +99,29 @@ class IncidentForm(DraftsMixin, WorkflowMixin, QWidget):
         self.after = AfterSection()
         self.sections = (self.when, self.force, self.why, self.people, self.after)
         self.bar = FormActions()
+        self.print_record = DocumentButton(
+            ctx,
+            "incident",
+            "Save the record as PDF…",
+            options_now=lambda: {"incident": str(self._record.id)},
+            file_name=lambda: self._file_name("use-of-force-record"),
+        )
+        self.patient_copy = DocumentButton(
+            ctx,
+            "patient-copy",
+            "Patient copy (PDF)…",
+            options_now=lambda: {"incident": str(self._record.id), "easy_read": False},
+            file_name=lambda: self._file_name("patient-copy"),
+        )
+        self.easy_read_copy = DocumentButton(
+            ctx,
+            "patient-copy",
+            "Easy-read patient copy (PDF)…",
+            options_now=lambda: {"incident": str(self._record.id), "easy_read": True},
+            file_name=lambda: self._file_name("patient-copy-easy-read"),
+        )
+        for document in (self.print_record, self.patient_copy, self.easy_read_copy):
+            self.bar.add_document(document, document.note)
         self.autosave.refused.connect(lambda m: self.bar.message.setText(f"Not saved: {m}"))
         self.missing = MissingPanel()
         self._build_layout()
@@ -195,6 +219,11 @@ class IncidentForm(DraftsMixin, WorkflowMixin, QWidget):
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
 
+    def _file_name(self, prefix: str) -> str:
+        """A file name for a document of this record: its kind and the incident's date, never
+        the patient's name (a file name is seen by anyone who lists the folder)."""
+        return f"{prefix}-{local_date(self._record.started_at or self._ctx.now())}.pdf"
+
     # -- showing the record ----------------------------------------------------------------
 
     @property
@@ -246,6 +275,10 @@ class IncidentForm(DraftsMixin, WorkflowMixin, QWidget):
         a.amend.setVisible(mode is Mode.SIGNED and self._ctx.may(Permission.RECORD))
         a.amend_box.setVisible(mode is Mode.AMENDING)
         a.history.setVisible(self._conflicted)
+        # A patient copy tells what happened: only once the record is submitted.
+        given = self._record.status is not IncidentStatus.DRAFT and not self._conflicted
+        for copy in (self.patient_copy, self.easy_read_copy):
+            copy.setVisible(copy.allowed and given)
         a.status.setText(self._status_words())
         last = self._record.last_return
         self.returned.setVisible(self._record.is_returned and last is not None)

@@ -29,11 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.models.clock import local_date
 from app.models.form_draft import FormDraft, newest_open_draft
 from app.models.people import Permission
 from app.models.revision import Revision
 from app.store.store import Store
 from app.ui.context import ScreenContext
+from app.ui.documents import DocumentButton
 from app.ui.isolation.form import FormPanel
 from app.ui.isolation.loading import EpisodeList, EpisodeRow, KeptDraft, load_episode_list
 from app.ui.isolation.tables import ClockChips, Column, RowsModel
@@ -293,6 +295,21 @@ class EpisodePage(QWidget):
     def episode_id(self) -> UUID | None:
         """The chosen episode."""
         return self._episode_id
+
+    def document_button(self, report_name: str, file_prefix: str) -> DocumentButton:
+        """The "Save as PDF…" button of the chosen episode (shown to those who may print
+        review documents); the file is named by the document and the day, not the patient."""
+
+        def chosen() -> dict[str, object] | None:
+            return None if self._episode_id is None else {"episode": str(self._episode_id)}
+
+        return DocumentButton(
+            self.ctx,
+            report_name,
+            "Save as P&DF…",
+            options_now=chosen,
+            file_name=lambda: f"{file_prefix}-{local_date(self.ctx.now())}.pdf",
+        )
 
     # -- forms -----------------------------------------------------------------------------
 

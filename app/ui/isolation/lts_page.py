@@ -170,6 +170,8 @@ class SegregationScreen(EpisodePage):
         for button in (self.review_button, self.engage_button, self.plan_button, self.end_button):
             actions.addWidget(button)
         actions.addStretch(1)
+        self.save_pdf = self.document_button("lts-review", "lts-review")
+        actions.addWidget(self.save_pdf)
         actions.addWidget(self.history_button)
         self.drafts = named(QLabel(), "Unfinished forms")
         self.drafts.setWordWrap(True)
@@ -192,6 +194,7 @@ class SegregationScreen(EpisodePage):
         column.addWidget(self.header)
         column.addWidget(self.chips)
         column.addLayout(actions)
+        column.addWidget(self.save_pdf.note)
         column.addWidget(self.drafts)
         column.addWidget(logs, 1)
         return page

@@ -195,6 +195,8 @@ class SeclusionScreen(EpisodePage):
         ):
             actions.addWidget(button)
         actions.addStretch(1)
+        self.save_pdf = self.document_button("seclusion", "seclusion-record")
+        actions.addWidget(self.save_pdf)
         actions.addWidget(self.history_button)
         self.drafts = named(QLabel(), "Unfinished forms")
         self.drafts.setWordWrap(True)
@@ -214,6 +216,7 @@ class SeclusionScreen(EpisodePage):
         column.addWidget(self.header)
         column.addWidget(self.chips)
         column.addLayout(actions)
+        column.addWidget(self.save_pdf.note)
         column.addWidget(self.drafts)
         column.addWidget(logs, 1)
         return page

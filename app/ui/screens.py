@@ -13,8 +13,10 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
+from app.models.clock import local_date
 from app.ui.board.page import BoardPage
 from app.ui.context import ScreenContext
+from app.ui.documents import DocumentButton
 from app.ui.handover.page import handover_screen
 from app.ui.history.page import history_screen
 from app.ui.incidents.page import incidents_screen
@@ -33,6 +35,16 @@ def board_screen(ctx: ScreenContext) -> QWidget:
     page.patient_opened.connect(ctx.navigator.patient_requested.emit)
     page.conflict_opened.connect(ctx.navigator.conflict_requested.emit)
     page.incident_opened.connect(ctx.navigator.incident_requested.emit)
+    # The ward's figures (domain.md §7: the ward manager sees them), small numbers hidden.
+    oversight = DocumentButton(
+        ctx,
+        "oversight",
+        "Oversight report, last 12 months (PDF)…",
+        options_now=dict,
+        file_name=lambda: f"oversight-{local_date(ctx.now())}.pdf",
+    )
+    page.add_below(oversight.note, stretch=1)
+    page.add_below(oversight)
     return page
 
 

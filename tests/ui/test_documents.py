@@ -24,6 +24,7 @@ from app.ui.handover.page import HandoverPage
 from app.ui.isolation.lts_page import SegregationScreen
 from app.ui.isolation.screens import seclusion_screen, segregation_screen
 from app.ui.isolation.seclusion_page import SeclusionScreen
+from app.ui.screens import board_screen
 from tests.reports.pdf_tools import check_pdf
 from tests.ui.incident_steps import on_worker, open_form, open_page
 from tests.ui.isolation_steps import open_screen
@@ -161,3 +162,26 @@ def test_a_nurse_is_not_offered_the_review_documents(qtbot: QtBot, signed_in) ->
     seclusion = open_screen(qtbot, nurse, seclusion_screen, SeclusionScreen)
     assert not seclusion.save_pdf.allowed
     assert not seclusion.save_pdf.isVisibleTo(seclusion)
+
+
+def test_the_ward_manager_saves_the_oversight_report_from_the_board(
+    qtbot: QtBot, signed_in, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    manager = signed_in("demo.manager")
+    board = board_screen(manager)
+    qtbot.addWidget(board)
+    button = board.findChild(DocumentButton)
+    assert button is not None
+    assert button.allowed
+    path = tmp_path / "oversight.pdf"
+    save(qtbot, button, path)
+    assert "Small numbers are hidden" in check_pdf(path)
+
+
+def test_a_nurse_is_not_offered_the_wards_figures(qtbot: QtBot, signed_in) -> None:  # type: ignore[no-untyped-def]
+    board = board_screen(signed_in("demo.nurse"))
+    qtbot.addWidget(board)
+    button = board.findChild(DocumentButton)
+    assert button is not None
+    assert not button.allowed
+    assert not button.isVisibleTo(board)

@@ -16,6 +16,7 @@ from uuid import UUID
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableView,
@@ -128,6 +129,8 @@ class BoardPage(QWidget):
         column.addWidget(self.table, 1)
         column.addWidget(self.chips)
         column.addWidget(self.empty)
+        self._below = QHBoxLayout()
+        column.addLayout(self._below)
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self.model.tick)
@@ -162,6 +165,10 @@ class BoardPage(QWidget):
         if changes.kinds and changes.kinds <= {FormDraft.KIND}:
             return  # a form keeping what was typed changes no chip
         self.reload()  # any other saved record can change a chip: draw the board again
+
+    def add_below(self, widget: QWidget, *, stretch: int = 0) -> None:
+        """A widget on the row under the board (e.g. a document to save)."""
+        self._below.addWidget(widget, stretch)
 
     def _open_cell(self, index: QModelIndex) -> None:
         """Enter or double-click: a chip with a count opens what it counts; any other cell

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING
 
 from app.cli.prompts import read_password
 from app.documents import registry
-from app.documents.base import report_context
+from app.documents.base import deliver_made, report_context
 from app.models.errors import UserFacingError
 from app.store.opening import load_slots
-from app.store.printing import deliver
 from app.store.store import Store
 
 if TYPE_CHECKING:
@@ -51,15 +50,7 @@ def run_report(args: argparse.Namespace, settings: RprSettings) -> int:
     name = load_slots(settings.data_dir)[1].require_account(args.user)
     with Store.open(settings.data_dir, name, read_password(name)) as store:
         made = report.make(report_context(store, settings.policy, report), args)
-        deliver(
-            store,
-            out,
-            made.content,
-            document=made.document,
-            exported=made.exported,
-            subject_kind=made.subject_kind,
-            subject_id=made.subject_id,
-        )
+        deliver_made(store, out, made)
     what = "Exported" if made.exported else "Saved"
     print(f"{what} {made.document} to {out} ({len(made.content):,} bytes); the audit log says so.")
     for note in made.notes:

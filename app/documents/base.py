@@ -10,12 +10,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from app.models.base import Record
 from app.models.clock import utc_now
 from app.models.errors import UserFacingError
 from app.models.people import Permission, UserAccount, Ward
 from app.reports.document import Heading
+from app.store.printing import deliver
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from app.models.policy import ClinicalPolicy
     from app.store.store import Store
 
@@ -36,6 +40,8 @@ class Made:
     exported: bool = False
     #: Lines to show after saving (e.g. records that could not be exported, and why).
     notes: tuple[str, ...] = ()
+    #: A record to save once the document is delivered (e.g. that a patient copy was made).
+    record: Record | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,8 @@ class ReportCommand:
     make: Callable[[ReportContext, argparse.Namespace], Made]
     #: The file name suggested in the help (``--out``).
     example: str = field(default="report.pdf")
+    #: The kind of record saved with the document (:attr:`Made.record`), if any.
+    records: str | None = None
 
 
 def trust_name(store: Store) -> str:
@@ -102,6 +110,22 @@ def report_context(store: Store, policy: ClinicalPolicy, report: ReportCommand) 
     if ward is None:
         raise UserFacingError("This store holds no ward yet; nothing was written.")
     return ReportContext(store, account, ward, trust_name(store), utc_now(), policy)
+
+
+def deliver_made(store: Store, path: Path, made: Made) -> None:
+    """Write ``made`` to ``path`` with its audit event (app/store/printing.py), then save the
+    record it notes, if any. The record is saved only once the file is written and audited."""
+    deliver(
+        store,
+        path,
+        made.content,
+        document=made.document,
+        exported=made.exported,
+        subject_kind=made.subject_kind,
+        subject_id=made.subject_id,
+    )
+    if made.record is not None:
+        store.save(made.record)
 
 
 def options(report: ReportCommand, **given: object) -> argparse.Namespace:

@@ -3,9 +3,8 @@ of a use-of-force record, in plain English or easy read (issue 8 item 5).
 
 Any account that may record may print it (the nurse who offers it after the incident). A
 draft is refused (the copy must say what the submitted record says), as is a voided record.
-The audit log's "printed" event, naming the document kind and the incident, is the note that
-the copy was made to be offered: the incident record has no field for it (its
-``post_incident_review.held_with_patient`` is the debrief, a different thing).
+Besides the audit log's "printed" event, a :class:`~app.models.patient_copy.PatientCopyOffer`
+is saved once the file is written: the record's note that a copy was made to be offered.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
 from app.models.patient import Patient
+from app.models.patient_copy import PatientCopyOffer, PatientCopyVersion
 from app.models.people import Permission
 from app.reports.patient_copy import EASY_TITLE_TEXT, PLAIN_TITLE_TEXT, patient_copy_pdf
 from app.reports.patient_copy_facts import long_date
@@ -72,11 +72,21 @@ def make(ctx: ReportContext, args: argparse.Namespace) -> Made:
     easy = bool(args.easy_read)
     title = EASY_TITLE_TEXT if easy else PLAIN_TITLE_TEXT
     heading = ctx.heading(title, f"{patient.display_name}, {long_date(incident.started_at)}")
+    version = PatientCopyVersion.EASY_READ if easy else PatientCopyVersion.PLAIN_ENGLISH
+    offer = PatientCopyOffer(
+        incident_id=incident.id,
+        ward_id=incident.ward_id,
+        patient_id=patient.id,
+        version=version,
+        made_at=ctx.printed_at,
+        made_by=ctx.store.actor,
+    )
     return Made(
         content=patient_copy_pdf(heading, patient, incident, easy_read=easy),
-        document=f"{DOCUMENT} ({'easy read' if easy else 'plain English'})",
+        document=f"{DOCUMENT} ({version.label})",
         subject_kind=UseOfForceIncident.KIND,
         subject_id=incident.id,
+        record=offer,
     )
 
 
@@ -87,4 +97,5 @@ COMMAND = ReportCommand(
     add_arguments=_add_arguments,
     make=make,
     example="patient-copy.pdf",
+    records=PatientCopyOffer.KIND,
 )

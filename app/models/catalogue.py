@@ -12,6 +12,7 @@ from app.models.base import Record
 from app.models.form_draft import FormDraft
 from app.models.incident import UseOfForceIncident
 from app.models.patient import Patient
+from app.models.patient_copy import PatientCopyOffer
 from app.models.people import StaffMember, UserAccount, Ward
 from app.models.seclusion import SeclusionEpisode, SeclusionObservation, SeclusionReview
 from app.models.segregation import LtsEngagementEntry, LtsEpisode, LtsReview
@@ -32,4 +33,5 @@ CLINICAL_RECORDS: tuple[type[Record], ...] = (
     LtsEngagementEntry,
     FormDraft,
     StaffStatement,
+    PatientCopyOffer,
 )

@@ -19,10 +19,10 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QWidget
 
-from app.documents.base import Made, ReportCommand, options, report_context
+from app.documents.base import Made, ReportCommand, deliver_made, options, report_context
 from app.documents.registry import REPORTS
 from app.models.errors import UserFacingError
-from app.store.printing import deliver
+from app.ui.ops import Changes
 from app.ui.widgets import named
 
 if TYPE_CHECKING:
@@ -98,15 +98,7 @@ class DocumentButton(QPushButton):
 
         def work() -> Made:
             made = report.make(report_context(store, policy, report), chosen)
-            deliver(
-                store,
-                path,
-                made.content,
-                document=made.document,
-                exported=made.exported,
-                subject_kind=made.subject_kind,
-                subject_id=made.subject_id,
-            )
+            deliver_made(store, path, made)
             return made
 
         def done(made: Made) -> None:
@@ -121,4 +113,7 @@ class DocumentButton(QPushButton):
 
         self.setEnabled(False)
         self.note.setText("Making the document…")
-        ctx.runner.run(work, on_done=done, on_error=failed, owner=self)
+        saves = (
+            Changes(kinds=frozenset({made_kind})) if (made_kind := self.report.records) else None
+        )
+        ctx.runner.run(work, on_done=done, on_error=failed, owner=self, changes=saves)

@@ -15,6 +15,7 @@ from app.documents.patient_copy import COMMAND
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
 from app.models.patient import Patient
+from app.models.patient_copy import PatientCopyOffer
 from app.reports.patient_copy import EASY_TITLE_TEXT, PLAIN_TITLE_TEXT
 from app.store.schema import AuditRow
 from app.store.store import Store
@@ -60,11 +61,12 @@ def incident_with(store: Store, status: IncidentStatus) -> tuple[UseOfForceIncid
     return incident, patient
 
 
-def last_audit_event(store: Store) -> AuditRow:
+def last_audit_events(store: Store, count: int) -> list[AuditRow]:
+    """The last ``count`` events, oldest first."""
     with store.read() as reader:
         # The audit log has no reader of its own yet; the store's tests read it this way too.
-        query = select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)
-        return reader._session.execute(query).scalar_one()
+        query = select(AuditRow).order_by(AuditRow.seq.desc()).limit(count)
+        return list(reversed(reader._session.execute(query).scalars().all()))
 
 
 @pytest.mark.parametrize(
@@ -92,7 +94,12 @@ def test_a_nurse_prints_the_copy_and_the_audit_log_notes_it(
     assert "Who you can talk to" in text
     assert info(out)["Title"] == title
     with open_as_nurse(as_nurse) as store:
-        event = last_audit_event(store)
+        event, noted = last_audit_events(store, 2)
+        with store.read() as reader:
+            offers = reader.find(PatientCopyOffer, parent_id=incident.id)
+    # Printed, then the record's note that a copy was made to offer (after, never instead).
+    assert (noted.action, noted.subject_kind) == ("record.created", PatientCopyOffer.KIND)
+    assert [(o.made_by, o.version.label) for o in offers] == [("demo.nurse", kind)]
     assert (event.action, event.actor) == ("printed", "demo.nurse")
     assert (event.subject_kind, event.subject_id) == ("use_of_force_incident", incident.id)
     assert event.detail is not None

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 import tests.ui.isolation_steps as isolation
 from app.models.incident_parts import IncidentStatus
+from app.models.patient_copy import PatientCopyOffer, PatientCopyVersion
 from app.models.seclusion import SeclusionEpisode
 from app.models.segregation import LtsEpisode
 from app.store.audit import AuditAction
@@ -93,10 +94,21 @@ def test_a_nurse_saves_the_record_and_a_patient_copy_from_the_form(
     assert detail is not None
     assert "record.pdf" not in detail  # never the file's name
 
+    assert not form.copies.isVisibleTo(form)  # no copy made yet
     copy = tmp_path / "copy"  # typed without .pdf
     save(qtbot, form.easy_read_copy, copy)
     assert (tmp_path / "copy.pdf").is_file()
     assert not copy.exists()
+    # The record notes that a copy was made to offer, on this form and for every PC.
+    qtbot.waitUntil(lambda: "easy read" in form.copies.text(), timeout=WAIT)
+    assert "by demo.nurse" in form.copies.text()
+
+    def offers(store: object) -> list[PatientCopyOffer]:
+        with store.read() as reader:  # type: ignore[attr-defined]
+            return reader.find(PatientCopyOffer, parent_id=signed.incident_id)
+
+    made = on_worker(qtbot, nurse, offers)
+    assert [(o.version, o.made_by) for o in made] == [(PatientCopyVersion.EASY_READ, "demo.nurse")]
 
 
 def test_a_draft_offers_no_patient_copy_yet(qtbot: QtBot, signed_in) -> None:  # type: ignore[no-untyped-def]

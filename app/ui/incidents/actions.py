@@ -78,6 +78,10 @@ class FormActions(QWidget):
         self.documents.addWidget(save)
         self._column.addWidget(note)
 
+    def add_document_note(self, note: QWidget) -> None:
+        """A line about the documents below the rows."""
+        self._column.addWidget(note)
+
     def inputs(self) -> list[QWidget]:
         """Inputs in Tab order (hidden ones are skipped by Tab)."""
         return [

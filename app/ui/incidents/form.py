@@ -35,6 +35,7 @@ from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
 from app.models.patient import Patient
+from app.models.patient_copy import PatientCopyOffer
 from app.models.people import Permission, StaffMember
 from app.ui.context import ScreenContext
 from app.ui.documents import DocumentButton
@@ -42,7 +43,7 @@ from app.ui.forms import AUTOSAVE_MS, DraftAutosave, RecordSaver
 from app.ui.incidents.actions import FormActions
 from app.ui.incidents.form_drafts import DraftsMixin
 from app.ui.incidents.missing import MissingPanel, everything_missing
-from app.ui.incidents.queries import OpenedIncident
+from app.ui.incidents.queries import OpenedIncident, load_copies
 from app.ui.incidents.section_after import AfterSection
 from app.ui.incidents.section_event import EventSection
 from app.ui.incidents.section_force import ForceSection
@@ -99,29 +100,7 @@ class IncidentForm(DraftsMixin, WorkflowMixin, QWidget):
         self.after = AfterSection()
         self.sections = (self.when, self.force, self.why, self.people, self.after)
         self.bar = FormActions()
-        self.print_record = DocumentButton(
-            ctx,
-            "incident",
-            "Save the record as PDF…",
-            options_now=lambda: {"incident": str(self._record.id)},
-            file_name=lambda: self._file_name("use-of-force-record"),
-        )
-        self.patient_copy = DocumentButton(
-            ctx,
-            "patient-copy",
-            "Patient copy (PDF)…",
-            options_now=lambda: {"incident": str(self._record.id), "easy_read": False},
-            file_name=lambda: self._file_name("patient-copy"),
-        )
-        self.easy_read_copy = DocumentButton(
-            ctx,
-            "patient-copy",
-            "Easy-read patient copy (PDF)…",
-            options_now=lambda: {"incident": str(self._record.id), "easy_read": True},
-            file_name=lambda: self._file_name("patient-copy-easy-read"),
-        )
-        for document in (self.print_record, self.patient_copy, self.easy_read_copy):
-            self.bar.add_document(document, document.note)
+        self._build_documents(ctx, opened)
         self.autosave.refused.connect(lambda m: self.bar.message.setText(f"Not saved: {m}"))
         self.missing = MissingPanel()
         self._build_layout()
@@ -218,6 +197,54 @@ class IncidentForm(DraftsMixin, WorkflowMixin, QWidget):
         chain += self.bar.inputs()
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
+
+    def _build_documents(self, ctx: ScreenContext, opened: OpenedIncident) -> None:
+        """The record's PDF and the patient's copies, and which copies were made."""
+        self.print_record = DocumentButton(
+            ctx,
+            "incident",
+            "Save the record as PDF…",
+            options_now=lambda: {"incident": str(self._record.id)},
+            file_name=lambda: self._file_name("use-of-force-record"),
+        )
+        self.patient_copy = DocumentButton(
+            ctx,
+            "patient-copy",
+            "Patient copy (PDF)…",
+            options_now=lambda: {"incident": str(self._record.id), "easy_read": False},
+            file_name=lambda: self._file_name("patient-copy"),
+        )
+        self.easy_read_copy = DocumentButton(
+            ctx,
+            "patient-copy",
+            "Easy-read patient copy (PDF)…",
+            options_now=lambda: {"incident": str(self._record.id), "easy_read": True},
+            file_name=lambda: self._file_name("patient-copy-easy-read"),
+        )
+        for document in (self.print_record, self.patient_copy, self.easy_read_copy):
+            self.bar.add_document(document, document.note)
+        self.copies = named(QLabel(), "Patient copies made")
+        self.copies.setWordWrap(True)
+        self.bar.add_document_note(self.copies)
+        self._show_copies(opened.copies)
+        for copy in (self.patient_copy, self.easy_read_copy):
+            copy.saved.connect(lambda _path: self._reload_copies())
+
+    def _show_copies(self, copies: tuple[PatientCopyOffer, ...]) -> None:
+        """Say which patient's copies were made, so the next nurse knows one was offered."""
+        self.copies.setVisible(bool(copies))
+        self.copies.setText(
+            "Patient's copy made to offer: "
+            + "; ".join(
+                f"{c.version.label}, {format_local(c.made_at)} by {c.made_by}" for c in copies
+            )
+        )
+
+    def _reload_copies(self) -> None:
+        store, incident_id = self._ctx.store, self._record.id
+        self._ctx.runner.run(
+            lambda: load_copies(store, incident_id), on_done=self._show_copies, owner=self
+        )
 
     def _file_name(self, prefix: str) -> str:
         """A file name for a document of this record: its kind and the incident's date, never

@@ -14,6 +14,7 @@ from app.models.form_draft import DraftStatus, FormDraft
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
 from app.models.patient import Patient
+from app.models.patient_copy import PatientCopyOffer
 from app.models.people import StaffMember
 from app.store.records import RecordReader
 from app.store.store import Store
@@ -61,6 +62,8 @@ class OpenedIncident:
     #: Open drafts kept beside the record (:mod:`app.ui.incidents.kept_draft`), each with the
     #: revision a change to it names as its base; amendments only if this person typed them.
     kept_drafts: tuple[tuple[FormDraft, UUID], ...] = ()
+    #: Every patient's copy made of it so far, oldest first.
+    copies: tuple[PatientCopyOffer, ...] = ()
 
 
 def _row(incident: UseOfForceIncident, patient: Patient | None) -> IncidentRow:
@@ -129,7 +132,14 @@ def load_incident(store: Store, incident_id: UUID) -> OpenedIncident | None:
             patient=reader.get(Patient, state.record.patient_id),
             conflicted=state.conflicted,
             kept_drafts=_kept_drafts(reader, incident_id, store.actor),
+            copies=tuple(reader.find(PatientCopyOffer, parent_id=incident_id)),
         )
+
+
+def load_copies(store: Store, incident_id: UUID) -> tuple[PatientCopyOffer, ...]:
+    """The patient's copies made of ``incident_id``, oldest first."""
+    with store.read() as reader:
+        return tuple(reader.find(PatientCopyOffer, parent_id=incident_id))
 
 
 def _kept_drafts(

@@ -18,7 +18,9 @@ Counting conventions (domain.md §4.4):
   hidden with the count it is made of.
 
 :func:`oversight_figures` is a pure function of domain objects, so the same figures come from a
-store, a fixture or a benchmark's generated ward.
+store, a fixture or a benchmark's generated ward. What its tables count each incident by (its
+day, interventions and groups) and the bed days they divide by are worked out once for them
+all (:mod:`app.models.oversight_index`).
 """
 
 from __future__ import annotations
@@ -31,10 +33,10 @@ from typing import TypeVar
 from uuid import UUID
 
 from app.models.admission import HospitalSpell, occupied_bed_days
-from app.models.clock import local_date
 from app.models.codes import InterventionReason, InterventionType
 from app.models.incident import UseOfForceIncident
 from app.models.oversight_groups import DIMENSIONS, Dimension, bed_days_by_group
+from app.models.oversight_index import GroupTally, IndexedIncident, index_records
 from app.models.oversight_isolation import (
     IsolationFigures,
     IsolationRecords,
@@ -216,8 +218,7 @@ def _count_table(
 
 def _group_table(
     dimension: Dimension,
-    incidents: Sequence[UseOfForceIncident],
-    patients: Mapping[UUID, Patient],
+    tallies: Sequence[GroupTally],
     bed_days: Mapping[str, int],
     *,
     total_bed_days: int,
@@ -231,13 +232,11 @@ def _group_table(
     incident_counts: Counter[str] = Counter()
     intervention_counts: Counter[str] = Counter()
     people: dict[str, set[UUID]] = {}
-    for incident in incidents:
-        group = dimension.group_of(
-            patients.get(incident.patient_id), local_date(incident.started_at)
-        )
-        incident_counts[group] += 1
-        intervention_counts[group] += len(incident.intervention_types)
-        people.setdefault(group, set()).add(incident.patient_id)
+    for tally in tallies:
+        group = tally.groups[dimension.title]
+        incident_counts[group] += tally.incidents
+        intervention_counts[group] += tally.interventions
+        people.setdefault(group, set()).add(tally.patient_id)
     labels = [
         label for label in dimension.labels if bed_days.get(label, 0) or incident_counts[label]
     ]
@@ -319,9 +318,7 @@ def _sublines(
     return of_column
 
 
-def _by(
-    incidents: Sequence[UseOfForceIncident], key: Callable[[UseOfForceIncident], K]
-) -> Counter[K]:
+def _by(incidents: Sequence[IndexedIncident], key: Callable[[IndexedIncident], K]) -> Counter[K]:
     return Counter(key(i) for i in incidents)
 
 
@@ -342,35 +339,24 @@ def oversight_figures(
     wards = [w for w in records.wards if ward_id is None or w.id == ward_id]
     ward_ids = {w.id for w in wards}
     in_scope = ward_ids.__contains__
-    spells = [s for s in records.spells if in_scope(s.ward_id)]
-    incidents = [
-        i for i in records.incidents if in_scope(i.ward_id) and period.contains(i.started_at)
-    ]
     patients = {p.id: p for p in records.patients}
-    bed_days = occupied_bed_days(spells, period.first, period.last, as_of=as_of)
-    totals = (
-        len(incidents),
-        sum(len(i.intervention_types) for i in incidents),
-        bed_days,
+    indexed = index_records(
+        records.incidents, records.spells, patients, period, as_of=as_of, in_scope=in_scope
     )
-    people_total = len({i.patient_id for i in incidents})
+    incidents = indexed.incidents
+    bed_days = indexed.bed_days
+    totals = (len(incidents), sum(i.interventions for i in incidents), bed_days)
+    people_total = len({i.incident.patient_id for i in incidents})
 
-    months = period.months()
-    month_of = {(m.first.year, m.first.month): m for m in months}
     by_month = _count_table(
-        [((m.first.year, m.first.month), m.first.strftime("%b %Y")) for m in months],
-        _by(incidents, _month_of),
-        _interventions_by(incidents, _month_of),
-        {
-            key: occupied_bed_days(spells, m.first, m.last, as_of=as_of)
-            for key, m in month_of.items()
-        },
+        [((m.first.year, m.first.month), m.first.strftime("%b %Y")) for m in period.months()],
+        _by(incidents, lambda i: i.month),
+        _interventions_by(incidents, lambda i: i.month),
+        indexed.month_bed_days,
         totals,
         suppress=suppress,
     )
-    type_counts: Counter[InterventionType] = Counter(
-        t for i in incidents for t in i.intervention_types
-    )
+    type_counts: Counter[InterventionType] = Counter(t for i in incidents for t in i.types)
     by_type = _count_table(
         [(t, f"{t.value} {t.label}") for t in InterventionType if type_counts[t]],
         None,
@@ -379,7 +365,7 @@ def oversight_figures(
         totals,
         suppress=suppress,
     )
-    reason_counts = _by(incidents, lambda i: i.reason)
+    reason_counts = _by(incidents, lambda i: i.incident.reason)
     reasons: list[tuple[InterventionReason | None, str]] = [
         (r, f"{r.value} {r.label}") for r in InterventionReason if reason_counts[r]
     ]
@@ -390,11 +376,11 @@ def oversight_figures(
     if ward_id is None:
         by_ward = _count_table(
             [(w.id, w.name) for w in sorted(wards, key=lambda w: w.name)],
-            _by(incidents, lambda i: i.ward_id),
-            _interventions_by(incidents, lambda i: i.ward_id),
+            _by(incidents, lambda i: i.incident.ward_id),
+            _interventions_by(incidents, lambda i: i.incident.ward_id),
             {
                 w.id: occupied_bed_days(
-                    spells, period.first, period.last, ward_id=w.id, as_of=as_of
+                    indexed.spells, period.first, period.last, ward_id=w.id, as_of=as_of
                 )
                 for w in wards
             },
@@ -405,9 +391,8 @@ def oversight_figures(
     for dimension in DIMENSIONS:
         tables[dimension.title] = _group_table(
             dimension,
-            incidents,
-            patients,
-            bed_days_by_group(dimension, spells, patients, period, as_of=as_of),
+            indexed.group_tallies,
+            bed_days_by_group(dimension, indexed.patient_bed_days, patients, period),
             total_bed_days=bed_days,
             total_people=people_total,
             suppress=suppress,
@@ -416,7 +401,7 @@ def oversight_figures(
     by_group = tuple(tables.values())
     isolation = isolation_figures(
         records.isolation,
-        incidents,
+        [i.incident for i in incidents],
         patients,
         period,
         as_of=as_of,
@@ -442,14 +427,9 @@ def oversight_figures(
 
 
 def _interventions_by(
-    incidents: Sequence[UseOfForceIncident], key: Callable[[UseOfForceIncident], K]
+    incidents: Sequence[IndexedIncident], key: Callable[[IndexedIncident], K]
 ) -> Counter[K]:
     found: Counter[K] = Counter()
     for incident in incidents:
-        found[key(incident)] += len(incident.intervention_types)
+        found[key(incident)] += incident.interventions
     return found
-
-
-def _month_of(incident: UseOfForceIncident) -> tuple[int, int]:
-    day = local_date(incident.started_at)
-    return day.year, day.month

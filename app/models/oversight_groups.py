@@ -101,46 +101,74 @@ DIMENSIONS: tuple[Dimension, ...] = (
 )
 
 
+def _spells_of_patients(spells: Iterable[HospitalSpell]) -> dict[UUID, list[HospitalSpell]]:
+    by_patient: dict[UUID, list[HospitalSpell]] = {}
+    for spell in spells:
+        by_patient.setdefault(spell.patient_id, []).append(spell)
+    return by_patient
+
+
 def bed_days_of_patients(
     spells: Iterable[HospitalSpell], period: Period, *, as_of: datetime
 ) -> dict[UUID, int]:
     """Each patient's occupied bed days in ``period`` (domain.md §4.4, the midnight
     convention of :mod:`app.models.admission`); patients with none are left out.
     """
-    by_patient: dict[UUID, list[HospitalSpell]] = {}
-    for spell in spells:
-        by_patient.setdefault(spell.patient_id, []).append(spell)
     found = {
         patient_id: occupied_bed_days(theirs, period.first, period.last, as_of=as_of)
-        for patient_id, theirs in by_patient.items()
+        for patient_id, theirs in _spells_of_patients(spells).items()
     }
     return {patient_id: days for patient_id, days in found.items() if days}
 
 
-def bed_days_by_group(
-    dimension: Dimension,
+@dataclass(frozen=True, slots=True)
+class PatientBedDays:
+    """Each patient's occupied bed days in a period: in all
+    (:func:`bed_days_of_patients`), and split by the age band they were in on each day
+    (:func:`~app.models.oversight_rules.bed_days_by_age_band`). Worked out once for a report
+    and shared by all its breakdowns (:func:`bed_days_by_group`); patients with none are left
+    out.
+    """
+
+    total: Mapping[UUID, int]
+    by_age_band: Mapping[UUID, Mapping[AgeBand, int]]
+
+
+def patient_bed_days(
     spells: Sequence[HospitalSpell],
     patients: Mapping[UUID, Patient],
     period: Period,
     *,
     as_of: datetime,
+) -> PatientBedDays:
+    """The :class:`PatientBedDays` of the patients of ``spells`` in ``period``."""
+    by_age_band: dict[UUID, Mapping[AgeBand, int]] = {}
+    for patient_id, theirs in _spells_of_patients(spells).items():
+        patient = patients.get(patient_id)
+        born = None if patient is None else patient.date_of_birth
+        bands = bed_days_by_age_band(theirs, born, period, as_of=as_of)
+        if bands:
+            by_age_band[patient_id] = bands
+    return PatientBedDays(bed_days_of_patients(spells, period, as_of=as_of), by_age_band)
+
+
+def bed_days_by_group(
+    dimension: Dimension,
+    bed_days: PatientBedDays,
+    patients: Mapping[UUID, Patient],
+    period: Period,
 ) -> dict[str, int]:
-    """Occupied bed days in ``period`` per group of ``dimension`` (domain.md §4.4, §6). Age
-    band splits each patient's days at their birthdays; every other dimension puts all of a
-    patient's days in their one group.
+    """Occupied bed days in ``period`` per group of ``dimension`` (domain.md §4.4, §6), from
+    each patient's (``bed_days``). Age band splits each patient's days at their birthdays;
+    every other dimension puts all of a patient's days in their one group.
     """
     found: dict[str, int] = {}
     if dimension.additive:
-        for patient_id, days in bed_days_of_patients(spells, period, as_of=as_of).items():
+        for patient_id, days in bed_days.total.items():
             group = dimension.group_of(patients.get(patient_id), period.first)
             found[group] = found.get(group, 0) + days
         return found
-    by_patient: dict[UUID, list[HospitalSpell]] = {}
-    for spell in spells:
-        by_patient.setdefault(spell.patient_id, []).append(spell)
-    for patient_id, theirs in by_patient.items():
-        patient = patients.get(patient_id)
-        born = None if patient is None else patient.date_of_birth
-        for band, days in bed_days_by_age_band(theirs, born, period, as_of=as_of).items():
+    for bands in bed_days.by_age_band.values():
+        for band, days in bands.items():
             found[band.label] = found.get(band.label, 0) + days
     return found

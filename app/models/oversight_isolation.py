@@ -284,8 +284,9 @@ def review_lapses(
         )
         others = of_patient[episode.patient_id]
         lapses += seclusion_lapses(*args, episodes_of_patient=others, policy=policy.seclusion)
-        clocks = seclusion_clocks(*args, episodes_of_patient=others, policy=policy.seclusion)
-        overdue += [c.kind for c in clocks if c.overdue]
+        if _running_at(episode.ended_at, until):
+            clocks = seclusion_clocks(*args, episodes_of_patient=others, policy=policy.seclusion)
+            overdue += [c.kind for c in clocks if c.overdue]
     lts_reviews = _group(records.lts_reviews)
     for lts in records.lts_episodes:
         if not _overlaps(lts.started_at, lts.ended_at, period.starts_at, until):
@@ -293,9 +294,17 @@ def review_lapses(
         needs = learning_disability_or_autism(patients.get(lts.patient_id)) == LD_OR_AUTISM
         own = lts_reviews.get(lts.id, [])
         lapses += lts_lapses(lts, own, until, needs_icetr=needs, policy=policy.segregation)
-        clocks = lts_clocks(lts, own, until, needs_icetr=needs, policy=policy.segregation)
-        overdue += [c.kind for c in clocks if c.overdue]
+        if _running_at(lts.ended_at, until):
+            clocks = lts_clocks(lts, own, until, needs_icetr=needs, policy=policy.segregation)
+            overdue += [c.kind for c in clocks if c.overdue]
     return [lapse for lapse in lapses if period.contains(lapse.due_at)], overdue
+
+
+def _running_at(ended_at: datetime | None, until: datetime) -> bool:
+    """The episode had not ended by ``until``. Only then can a clock be overdue: an episode
+    that has ended has stopped clocks, never overdue (:mod:`app.models.review_clocks`), so
+    an ended episode's clocks need not be worked out to know none is overdue."""
+    return ended_at is None or ended_at > until
 
 
 def _overlaps(

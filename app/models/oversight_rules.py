@@ -48,7 +48,11 @@ class Period:
 
     def contains(self, instant: datetime) -> bool:
         """The instant falls on one of the period's days (ward calendar)."""
-        return self.first <= local_date(instant) <= self.last
+        return self.contains_day(local_date(instant))
+
+    def contains_day(self, day: date) -> bool:
+        """``day`` (a ward calendar date) is one of the period's days."""
+        return self.first <= day <= self.last
 
     def months(self) -> list[Period]:
         """The calendar months the period touches, each cut to the period."""

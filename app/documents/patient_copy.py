@@ -17,7 +17,7 @@ from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
 from app.models.patient import Patient
-from app.models.patient_copy import PatientCopyOffer, PatientCopyVersion
+from app.models.patient_copy import PatientCopyOffer, PatientCopySubject, PatientCopyVersion
 from app.models.people import Permission
 from app.reports.patient_copy import EASY_TITLE_TEXT, PLAIN_TITLE_TEXT, patient_copy_pdf
 from app.reports.patient_copy_facts import long_date
@@ -74,7 +74,8 @@ def make(ctx: ReportContext, args: argparse.Namespace) -> Made:
     heading = ctx.heading(title, f"{patient.display_name}, {long_date(incident.started_at)}")
     version = PatientCopyVersion.EASY_READ if easy else PatientCopyVersion.PLAIN_ENGLISH
     offer = PatientCopyOffer(
-        incident_id=incident.id,
+        subject=PatientCopySubject.INCIDENT,
+        about_id=incident.id,
         ward_id=incident.ward_id,
         patient_id=patient.id,
         version=version,

@@ -12,6 +12,7 @@ from app.documents import (
     mhsds,
     oversight,
     patient_copy,
+    patient_copy_lts,
     seclusion,
     segregation,
 )
@@ -24,6 +25,7 @@ REPORTS: list[ReportCommand] = [
     seclusion.COMMAND,
     segregation.COMMAND,
     patient_copy.COMMAND,
+    patient_copy_lts.COMMAND,
     oversight.COMMAND,
     mhsds.COMMAND,
 ]

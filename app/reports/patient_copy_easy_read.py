@@ -62,10 +62,17 @@ def _heading_row(section: CopySection) -> Table:
     return row
 
 
-def easy_read_story(name: str, sections: Sequence[CopySection]) -> list[Flowable]:
-    """The easy-read copy for the patient called ``name`` (record text, escaped here)."""
+#: The easy-read copy's title when none is given: the copy after an incident.
+INCIDENT_TITLE = "When staff used force"
+
+
+def easy_read_story(
+    name: str, sections: Sequence[CopySection], *, title: str = INCIDENT_TITLE
+) -> list[Flowable]:
+    """The easy-read copy for the patient called ``name`` (record text, escaped here), under
+    ``title`` (the program's own wording)."""
     story: list[Flowable] = [
-        Paragraph("When staff used force", EASY_TITLE),
+        Paragraph(title, EASY_TITLE),
         Paragraph(f"This is for {text(name)}.", EASY_INTRO),
         Paragraph("Ask staff to help you read it.", EASY_INTRO),
         Spacer(1, 4 * mm),

@@ -1,8 +1,9 @@
 """The pictures beside the easy-read copy's headings, drawn by the program with reportlab's
 vector graphics (no image files, nothing to licence): a person, a question mark, a speech
-bubble, the scales of rights, a phone. Simple, bold shapes in one calm colour on a light
-disc, so they print clearly in black and white too. Any lettering uses the embedded font
-(reportlab's default, Helvetica, is never embedded)."""
+bubble, the scales of rights, a phone; for long-term segregation, a person in a room of their
+own, a tick on a sheet and an arrow going out of an open door. Simple, bold shapes in one calm
+colour on a light disc, so they print clearly in black and white too. Any lettering uses the
+embedded font (reportlab's default, Helvetica, is never embedded)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,14 @@ def _solid(shape: S, colour: Color) -> S:
     """``shape`` filled with ``colour``, without an outline."""
     shape.fillColor = colour
     shape.strokeColor = None
+    return shape
+
+
+def _outline(shape: S, width: float) -> S:
+    """``shape`` drawn as an outline ``width`` points wide, with nothing inside."""
+    shape.fillColor = None
+    shape.strokeColor = INK
+    shape.strokeWidth = width
     return shape
 
 
@@ -74,12 +83,38 @@ def _phone(d: Drawing) -> None:
     d.add(_solid(Circle(28, 12, 2), WHITE))
 
 
+def _room(d: Drawing) -> None:
+    # The walls of a room, and a person standing inside it, on their own.
+    d.add(_outline(Rect(11, 10, 34, 34), 3))
+    d.add(_solid(Circle(28, 33, 5), INK))
+    d.add(_solid(Rect(21, 13, 14, 14, rx=5, ry=5), INK))
+
+
+def _tick(d: Drawing) -> None:
+    # A sheet of paper with a bold tick on it.
+    d.add(_solid(Rect(15, 8, 26, 38, rx=2, ry=2), INK))
+    d.add(_solid(Rect(18, 11, 20, 32), WHITE))
+    d.add(Line(21, 27, 26, 20, strokeColor=INK, strokeWidth=3.5, strokeLineCap=1))
+    d.add(Line(26, 20, 35, 35, strokeColor=INK, strokeWidth=3.5, strokeLineCap=1))
+
+
+def _way_out(d: Drawing) -> None:
+    # An open door, and a bold arrow going out through it.
+    d.add(_outline(Rect(12, 9, 20, 36), 3))
+    d.add(_solid(Polygon([12, 9, 20, 14, 20, 41, 12, 45]), INK))
+    d.add(Line(22, 27, 40, 27, strokeColor=INK, strokeWidth=5))
+    d.add(_solid(Polygon([38, 35, 49, 27, 38, 19]), INK))
+
+
 _DRAW = {
     Pictogram.PERSON: _person,
     Pictogram.QUESTION: _question,
     Pictogram.SPEECH: _speech,
     Pictogram.SCALES: _scales,
     Pictogram.PHONE: _phone,
+    Pictogram.ROOM: _room,
+    Pictogram.TICK: _tick,
+    Pictogram.WAY_OUT: _way_out,
 }
 
 

@@ -33,6 +33,12 @@ class Pictogram(StrEnum):
     SPEECH = "speech"
     SCALES = "scales"
     PHONE = "phone"
+    #: A person in a room of their own (long-term segregation).
+    ROOM = "room"
+    #: A tick on a sheet (what a review decided).
+    TICK = "tick"
+    #: An arrow going out of an open door (the way out of segregation).
+    WAY_OUT = "way_out"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,17 +119,9 @@ def _plain_talking(words: IncidentWords) -> tuple[str, ...]:
     )
 
 
-PLAIN_RIGHTS: tuple[str, ...] = (
-    (
-        "A law, the Mental Health Units (Use of Force) Act 2018, also called <b>Seni's Law</b>, "
-        "says the hospital must keep a record every time staff use force on a patient. This copy "
-        "comes from that record."
-    ),
-    (
-        "The Mental Health Act Code of Practice says that force should be used only as a last "
-        "resort, for as short a time as possible, and in the least restrictive way."
-    ),
-    "You can ask to see your health records, including this record.",
+#: Complaints, the CQC and "not legal advice": the end of every copy's rights (the copy after
+#: an incident, and the copy at a long-term segregation review).
+PLAIN_COMPLAINTS: tuple[str, ...] = (
     (
         "If you are unhappy about what happened, you can complain to the hospital. Making a "
         "complaint should not affect your care."
@@ -137,6 +135,20 @@ PLAIN_RIGHTS: tuple[str, ...] = (
         "advice, your advocate or the ward staff can tell you how to find a solicitor who knows "
         "mental health law."
     ),
+)
+
+PLAIN_RIGHTS: tuple[str, ...] = (
+    (
+        "A law, the Mental Health Units (Use of Force) Act 2018, also called <b>Seni's Law</b>, "
+        "says the hospital must keep a record every time staff use force on a patient. This copy "
+        "comes from that record."
+    ),
+    (
+        "The Mental Health Act Code of Practice says that force should be used only as a last "
+        "resort, for as short a time as possible, and in the least restrictive way."
+    ),
+    "You can ask to see your health records, including this record.",
+    *PLAIN_COMPLAINTS,
 )
 
 PLAIN_CONTACTS: tuple[str, ...] = (
@@ -220,16 +232,21 @@ def _easy_talking(words: IncidentWords) -> tuple[str, ...]:
     return tuple(line for line in lines if line)
 
 
+#: Records, complaints and "not legal advice", in easy read: the end of every copy's rights.
+EASY_RECORDS_AND_COMPLAINTS: tuple[str, ...] = (
+    "You can ask to see your records.",
+    "You can complain if you are unhappy.",
+    "Complaining should not change your care.",
+    "This paper is not legal advice.",
+)
+
 EASY_RIGHTS: tuple[str, ...] = (
     "There is a law about force in hospitals.",
     "It is called Seni's Law.",
     "Staff must write down each time they use force.",
     "Staff should only use force if they have to.",
     "They should stop as soon as they can.",
-    "You can ask to see your records.",
-    "You can complain if you are unhappy.",
-    "Complaining should not change your care.",
-    "This paper is not legal advice.",
+    *EASY_RECORDS_AND_COMPLAINTS,
 )
 
 EASY_CONTACTS: tuple[str, ...] = (

@@ -197,3 +197,18 @@ def test_a_nurse_is_not_offered_the_wards_figures(qtbot: QtBot, signed_in) -> No
     assert button is not None
     assert not button.allowed
     assert not button.isVisibleTo(board)
+
+
+def test_a_nurse_saves_the_patients_copy_of_the_latest_lts_review(
+    qtbot: QtBot, signed_in, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    nurse = signed_in("demo.nurse")
+    lts = open_screen(qtbot, nurse, segregation_screen, SegregationScreen)
+    lts.show_episode(first_of(qtbot, nurse, LtsEpisode))
+    qtbot.waitUntil(
+        lambda: lts.patient_copy.isEnabled() and lts.patient_copy.isVisibleTo(lts), timeout=WAIT
+    )
+    assert not lts.save_pdf.isVisibleTo(lts)  # the review document is the ward manager's
+    path = tmp_path / "copy.pdf"
+    save(qtbot, lts.patient_copy, path)
+    assert "What this review decided" in " ".join(check_pdf(path).split())

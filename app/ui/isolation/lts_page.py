@@ -30,6 +30,7 @@ from app.models.people import StaffMember
 from app.models.segregation import LtsEngagementEntry, LtsEpisode, LtsReview
 from app.store.store import Store
 from app.ui.context import ScreenContext
+from app.ui.documents import DocumentButton
 from app.ui.isolation.care_plans import (
     LTS_CARE_PLAN_SECTIONS,
     CarePlanForm,
@@ -171,6 +172,17 @@ class SegregationScreen(EpisodePage):
             actions.addWidget(button)
         actions.addStretch(1)
         self.save_pdf = self.document_button("lts-review", "lts-review")
+        self._latest_review: UUID | None = None
+        self.patient_copy = DocumentButton(
+            self.ctx,
+            "patient-copy-lts",
+            "Patient copy of the latest review (PDF)…",
+            options_now=lambda: (
+                None if self._latest_review is None else {"review": str(self._latest_review)}
+            ),
+            file_name=lambda: f"patient-copy-lts-review-{local_date(self.ctx.now())}.pdf",
+        )
+        actions.addWidget(self.patient_copy)
         actions.addWidget(self.save_pdf)
         actions.addWidget(self.history_button)
         self.drafts = named(QLabel(), "Unfinished forms")
@@ -195,6 +207,7 @@ class SegregationScreen(EpisodePage):
         column.addWidget(self.chips)
         column.addLayout(actions)
         column.addWidget(self.save_pdf.note)
+        column.addWidget(self.patient_copy.note)
         column.addWidget(self.drafts)
         column.addWidget(logs, 1)
         return page
@@ -224,6 +237,9 @@ class SegregationScreen(EpisodePage):
             care_plan_text(episode.care_plan, LTS_CARE_PLAN_SECTIONS, detail.versions)
         )
         self.reviews.set_rows(detail.reviews)
+        latest = max(detail.reviews, key=lambda r: r.held_at, default=None)
+        self._latest_review = None if latest is None else latest.id
+        self.patient_copy.setEnabled(latest is not None)
         self.engagement.set_rows(detail.engagement)
         self.drafts.setText(self.drafts_line(detail.drafts, FORM_LABELS))
         running = episode.ended_at is None

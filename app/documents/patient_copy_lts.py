@@ -1,0 +1,116 @@
+"""``rpr report patient-copy-lts --user U --out F --review ID [--easy-read]``: the patient's
+copy at a long-term segregation review, in plain English or easy read (issue 8 item 5).
+
+Any account that may record may print it (the nurse who offers it after the review). A voided
+review, a review of a voided episode, and an id that is no LTS review of this ward are refused,
+naming ``review``. Besides the audit log's "printed" event, a
+:class:`~app.models.patient_copy.PatientCopyOffer` about the review is saved once the file is
+written: the record's note that a copy was made to be offered.
+"""
+
+from __future__ import annotations
+
+import argparse
+from uuid import UUID
+
+from app.documents.base import Made, ReportCommand, ReportContext
+from app.models.errors import UserFacingError
+from app.models.patient import Patient
+from app.models.patient_copy import PatientCopyOffer, PatientCopySubject, PatientCopyVersion
+from app.models.people import Permission
+from app.models.segregation import LtsEpisode, LtsReview
+from app.reports.patient_copy_facts import long_date
+from app.reports.patient_copy_lts import EASY_TITLE_TEXT, PLAIN_TITLE_TEXT, patient_copy_lts_pdf
+
+#: The document kind written to the audit log.
+DOCUMENT = "patient copy of an LTS review"
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--review",
+        required=True,
+        help="the long-term segregation review's id (as the segregation screen shows it)",
+    )
+    parser.add_argument(
+        "--easy-read",
+        action="store_true",
+        help="the easy-read version: large type, short sentences, a picture by each heading",
+    )
+
+
+def _review_id(value: str) -> UUID:
+    try:
+        return UUID(value.strip())
+    except ValueError:
+        raise UserFacingError(
+            "review: must be a review id such as 3f2b…-… (a UUID); nothing was written."
+        ) from None
+
+
+def _load(ctx: ReportContext, review_id: UUID) -> tuple[LtsReview, LtsEpisode, Patient]:
+    with ctx.store.read() as reader:
+        state = reader.state(review_id)
+        review = reader.get(LtsReview, review_id)
+        if state is None or review is None or review.ward_id != ctx.ward.id:
+            raise UserFacingError(
+                "review: there is no long-term segregation review with this id on this ward; "
+                "nothing was written."
+            )
+        episode_state = reader.state(review.episode_id)
+        episode = reader.get(LtsEpisode, review.episode_id)
+        patient = reader.get(Patient, review.patient_id)
+    if state.voided:
+        raise UserFacingError("review: this review was voided; nothing was written.")
+    if episode is None or episode_state is None or episode_state.voided:
+        raise UserFacingError(
+            "review: its segregation episode is voided or not on this PC; nothing was written."
+        )
+    if patient is None:
+        raise UserFacingError("review: its patient is not on this PC; nothing was written.")
+    return review, episode, patient
+
+
+def make(ctx: ReportContext, args: argparse.Namespace) -> Made:
+    """The patient's copy at one LTS review (see the module docstring)."""
+    review, episode, patient = _load(ctx, _review_id(args.review))
+    easy = bool(args.easy_read)
+    title = EASY_TITLE_TEXT if easy else PLAIN_TITLE_TEXT
+    heading = ctx.heading(title, f"{patient.display_name}, review of {long_date(review.held_at)}")
+    version = PatientCopyVersion.EASY_READ if easy else PatientCopyVersion.PLAIN_ENGLISH
+    offer = PatientCopyOffer(
+        subject=PatientCopySubject.LTS_REVIEW,
+        about_id=review.id,
+        ward_id=review.ward_id,
+        patient_id=patient.id,
+        version=version,
+        made_at=ctx.printed_at,
+        made_by=ctx.store.actor,
+    )
+    content = patient_copy_lts_pdf(
+        heading,
+        patient,
+        episode,
+        review,
+        easy_read=easy,
+        now=ctx.printed_at,
+        policy=ctx.policy.segregation,
+    )
+    return Made(
+        content=content,
+        document=f"{DOCUMENT} ({version.label})",
+        subject_kind=LtsReview.KIND,
+        subject_id=review.id,
+        record=offer,
+    )
+
+
+COMMAND = ReportCommand(
+    name="patient-copy-lts",
+    help="the patient's copy at a long-term segregation review, in plain English or easy read",
+    permission=Permission.RECORD,
+    add_arguments=_add_arguments,
+    make=make,
+    example="patient-copy-lts.pdf",
+    records=PatientCopyOffer.KIND,
+)

@@ -13,7 +13,7 @@ XCB_PACKAGES := xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x
 # What the report tests read PDFs back with (qpdf --check; pdftotext, pdffonts, pdftoppm).
 PDF_TOOLS := qpdf poppler-utils
 
-.PHONY: run test check lint typecheck imports pytest pdf-tools report-pages soak bench screenshots safety-case demo-reset clean
+.PHONY: run test check lint typecheck imports pytest pdf-tools report-pages installer installer-test soak bench screenshots safety-case demo-reset clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,15 @@ screenshots: $(INSTALLED)
 ## The clinical safety case report from the hazard log, with the test evidence of this commit.
 safety-case: $(INSTALLED)
 	$(TEST_ENV) $(BIN)/python -m scripts.safety_case --out docs/safety/safety-case.md
+
+## The installers (issue 9): one-folder build, .deb, signatures and manifest in build/installer/.
+installer: $(INSTALLED)
+	installers/build.sh
+
+## Build the installers and check them end to end (slow; not part of `make test` yet).
+installer-test: $(INSTALLED)
+	@installers/system-packages.sh test
+	$(TEST_ENV) $(BIN)/pytest -m installer -p no:cacheprovider tests/installers
 
 ## Page images of every report from a fresh demo ward (docs/reports/, pdftoppm).
 report-pages: $(INSTALLED) pdf-tools

@@ -32,6 +32,24 @@ EXIT_USER_ERROR = 2
 EXIT_CANCELLED = 130
 EXIT_SOFTWARE = 70
 EXIT_BROKEN_PIPE = 141
+#: The commit a built program was made from, written beside the app package by the installer
+#: build (installers/build.sh); absent in the source tree.
+BUILD_COMMIT_FILE = Path(__file__).resolve().parents[2] / "BUILD-COMMIT"
+
+
+def _version_text() -> str:
+    """``rpr --version``: the release and the commit this program was built from."""
+    from importlib import metadata  # noqa: PLC0415 - only for --version, not every start
+
+    try:
+        release = metadata.version("rpr")
+    except metadata.PackageNotFoundError:
+        release = "unknown"
+    try:
+        commit = BUILD_COMMIT_FILE.read_text(encoding="utf-8").strip() or "unknown"
+    except OSError:
+        commit = "none: run from the source tree"
+    return f"rpr {release} (commit {commit})"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
         description="RPR, the Restrictive Practice Recorder. Without a command: the ward client.",
     )
     parser.add_argument("--data-dir", type=Path, help="the store's folder (default: settings)")
+    parser.add_argument(
+        "--version", action="store_true", help="print the version and commit, then stop"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str, *, store: bool = True) -> argparse.ArgumentParser:
@@ -111,6 +132,9 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace, RprSettings], int]] = 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rpr`` console script."""
     args = _parser().parse_args(argv)
+    if args.version:
+        print(_version_text())
+        return 0
     try:
         with held_warnings() as early_warnings:
             settings = load_settings(**({"data_dir": args.data_dir} if args.data_dir else {}))

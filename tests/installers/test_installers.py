@@ -1,0 +1,422 @@
+"""The installer chain end to end (issue 9, first slice): ``installers/build.sh`` builds the
+one-folder program, the .deb, its signature and manifest; then the built program runs from a
+folder outside the source tree, ``installers/verify`` accepts the .deb and refuses it with one
+byte changed, and the .deb installs, upgrades, removes and purges in a throwaway root.
+
+Slow (the build takes minutes): marked ``installer``, run by ``make installer-test`` only.
+``RPR_INSTALLER_BUILT=DIR`` checks an existing build output (``make installer``'s
+build/installer) instead of building a fresh one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import time
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from app.config import load_settings
+
+pytestmark = [pytest.mark.installer, pytest.mark.timeout(3600)]
+
+ROOT = Path(__file__).resolve().parents[2]
+INSTALLERS = ROOT / "installers"
+VERIFY = INSTALLERS / "verify"
+SAVED_STORE = ROOT / "tests" / "store" / "saved_stores" / "schema-0001"
+SAVED_USER, SAVED_PASSWORD = "old.nurse", "saved store passphrase"
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+WINDOW_TITLE = "RPR — Restrictive Practice Recorder"
+
+
+@dataclass(frozen=True)
+class Built:
+    """What installers/build.sh left in its output folder."""
+
+    out: Path
+    bundle: Path
+    deb: Path
+    seconds: float
+
+
+def _run(
+    args: list[str | Path], *, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(a) for a in args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        check=False,
+        timeout=1800,
+    )
+
+
+def _ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, f"{result.args} exited {result.returncode}:\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    given = os.environ.get("RPR_INSTALLER_BUILT")
+    started = time.monotonic()
+    if given:
+        out = Path(given).resolve()
+    else:
+        out = tmp_path_factory.mktemp("installer-out")
+        result = _run([INSTALLERS / "build.sh"], env={**os.environ, "RPR_INSTALLER_OUT": str(out)})
+        assert result.returncode == 0, f"build.sh failed:\n{result.stdout}\n{result.stderr}"
+    debs = sorted(out.glob("rpr_*.deb"))
+    assert len(debs) == 1, debs
+    return Built(out, out / "dist" / "rpr", debs[0], time.monotonic() - started)
+
+
+def _clean_env(home: Path, **extra: str) -> dict[str, str]:
+    """Nothing of the source tree or its virtualenv: no PYTHONPATH, no VIRTUAL_ENV, a bare PATH,
+    settings files that are not this machine's."""
+    home.mkdir(parents=True, exist_ok=True)
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "TMPDIR": str(home),
+        "RPR_MACHINE_SETTINGS_FILE": str(home / "machine-settings.toml"),
+        "RPR_USER_SETTINGS_FILE": str(home / "user-settings.toml"),
+        "QT_QPA_PLATFORM": "offscreen",
+        **extra,
+    }
+
+
+@pytest.fixture(scope="module")
+def elsewhere(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The one-folder program copied to a folder outside the source tree and the build."""
+    target = tmp_path_factory.mktemp("elsewhere") / "rpr"
+    shutil.copytree(built.bundle, target, symlinks=True)
+    program = target / "rpr"
+    assert not program.resolve().is_relative_to(ROOT)
+    return program
+
+
+def _is_a_commit_of_this_checkout(commit: str) -> bool:
+    """``commit`` is HEAD or before it (others may commit while the build runs)."""
+    git = ["git", "-C", ROOT]
+    return _run([*git, "merge-base", "--is-ancestor", commit, "HEAD"]).returncode == 0
+
+
+# ---------------------------------------------------------------- the one-folder program
+
+
+def test_the_built_program_prints_its_version_and_commit(elsewhere: Path, tmp_path: Path) -> None:
+    out = _ok(_run([elsewhere, "--version"], env=_clean_env(tmp_path), cwd=tmp_path))
+    found = re.fullmatch(
+        rf"rpr {re.escape(VERSION)} \(commit ([0-9a-f]{{40}})(-modified)?\)\n", out
+    )
+    assert found, out
+    assert _is_a_commit_of_this_checkout(found[1])
+
+
+def test_the_built_program_passes_its_self_test_offscreen(elsewhere: Path, tmp_path: Path) -> None:
+    out = _ok(_run([elsewhere, "self-test"], env=_clean_env(tmp_path), cwd=tmp_path))
+    assert "Self-test passed." in out
+    assert "apply migrations" in out
+
+
+def test_the_built_program_migrates_a_store_saved_by_an_older_schema(
+    elsewhere: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "saved"
+    shutil.copytree(SAVED_STORE, data)
+    env = _clean_env(tmp_path / "home", RPR_PASSWORD=SAVED_PASSWORD)
+    out = _ok(_run([elsewhere, "status", "--data-dir", data, "--user", SAVED_USER], env=env))
+    assert re.search(r"schema version\s+0004", out), out
+    assert re.search(r"whole-file check\s+intact", out), out
+
+
+@pytest.fixture(scope="module")
+def demo_ward(elsewhere: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A demo ward built by the built program; (its folder, the ward manager's password)."""
+    base = tmp_path_factory.mktemp("demo")
+    data = base / "ward"
+    out = _ok(_run([elsewhere, "demo-data", "--data-dir", data], env=_clean_env(base / "home")))
+    password = re.search(r"^\s*demo\.manager\s.*\s(\S+)$", out, re.MULTILINE)
+    assert password, out
+    return data, password[1]
+
+
+def test_the_built_program_finds_its_fonts_for_a_pdf(
+    elsewhere: Path, demo_ward: tuple[Path, str], tmp_path: Path
+) -> None:
+    data, password = demo_ward
+    pdf = tmp_path / "handover.pdf"
+    env = _clean_env(tmp_path / "home", RPR_PASSWORD=password)
+    args = ["report", "handover", "--data-dir", data, "--user", "demo.manager", "--out", pdf]
+    _ok(_run([elsewhere, *args], env=env))
+    content = pdf.read_bytes()
+    assert content.startswith(b"%PDF-")
+    assert b"DejaVuSans" in content  # the shipped font, embedded
+
+
+@pytest.fixture
+def started(tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Processes a test starts, each in its own session; ended (the whole group) afterwards."""
+    processes: list[subprocess.Popen[bytes]] = []
+    yield processes
+    for process in reversed(processes):
+        if process.poll() is None:
+            os.killpg(process.pid, 15)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, 9)
+                process.wait()
+
+
+def test_the_built_program_opens_the_demo_ward_window_offscreen(
+    elsewhere: Path,
+    demo_ward: tuple[Path, str],
+    tmp_path: Path,
+    started: list[subprocess.Popen[bytes]],
+) -> None:
+    log = tmp_path / "client.log"
+    with log.open("wb") as sink:
+        client = subprocess.Popen(
+            [elsewhere, "--data-dir", demo_ward[0]],
+            env=_clean_env(tmp_path / "home"),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    started.append(client)
+    time.sleep(10)  # a missing platform plugin or library aborts within a second or two
+    assert client.poll() is None, log.read_text(errors="replace")
+    assert "platform plugin" not in log.read_text(errors="replace")
+
+
+def _xvfb(started: list[subprocess.Popen[bytes]]) -> str:
+    """Start Xvfb on a free display (it says which); the display's name."""
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    started.append(server)
+    os.close(write)
+    with os.fdopen(read) as answer:
+        number = answer.readline().strip()
+    assert number.isdigit(), "Xvfb did not start"
+    return f":{number}"
+
+
+def test_the_built_program_opens_the_demo_ward_window_on_x11(
+    elsewhere: Path,
+    demo_ward: tuple[Path, str],
+    tmp_path: Path,
+    started: list[subprocess.Popen[bytes]],
+) -> None:
+    display = _xvfb(started)
+    env = _clean_env(tmp_path / "home", DISPLAY=display, QT_QPA_PLATFORM="xcb")
+    log = tmp_path / "client.log"
+    with log.open("wb") as sink:
+        client = subprocess.Popen(
+            [elsewhere, "--data-dir", demo_ward[0]],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    started.append(client)
+    deadline = time.monotonic() + 90
+    tree = ""
+    while time.monotonic() < deadline and client.poll() is None:
+        tree = _run(
+            ["xwininfo", "-root", "-tree"], env={"DISPLAY": display, "LANG": "C.UTF-8"}
+        ).stdout
+        if WINDOW_TITLE in tree:
+            break
+        time.sleep(1)
+    assert client.poll() is None, log.read_text(errors="replace")
+    assert WINDOW_TITLE in tree, log.read_text(errors="replace")
+
+
+# ---------------------------------------------------------------- signature and manifest
+
+
+def test_the_deb_verifies_with_installers_verify_and_with_standard_tools(built: Built) -> None:
+    out = _ok(_run([VERIFY, built.deb]))
+    assert out.startswith(f"verify: OK: {built.deb.name}")
+    # What IT can run without this repository: sha256sum and gpgv (the key dearmoured).
+    _ok(_run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=built.out))
+    assert (
+        (built.out / f"{built.deb.name}.asc")
+        .read_text()
+        .startswith("-----BEGIN PGP SIGNATURE-----")
+    )
+
+
+def _copy_release(built: Built, target: Path) -> Path:
+    target.mkdir()
+    names = [built.deb.name, f"{built.deb.name}.asc", "SHA256SUMS", "SHA256SUMS.asc"]
+    for name in [*names, "rpr-signing-key.asc"]:
+        shutil.copy2(built.out / name, target / name)
+    return target / built.deb.name
+
+
+def _flip_byte(path: Path, at: int) -> None:
+    with path.open("r+b") as file:
+        file.seek(at)
+        byte = file.read(1)
+        file.seek(at)
+        file.write(bytes([byte[0] ^ 0x01]))
+
+
+@pytest.mark.parametrize(
+    ("file", "where"),
+    [
+        ("deb", "middle"),
+        ("deb", "last"),
+        ("deb.asc", "middle"),
+        ("SHA256SUMS", "first"),
+        ("SHA256SUMS.asc", "middle"),
+    ],
+)
+def test_one_flipped_byte_fails_verification(
+    built: Built, tmp_path: Path, file: str, where: str
+) -> None:
+    deb = _copy_release(built, tmp_path / "release")
+    _ok(_run([VERIFY, deb]))
+    target = {
+        "deb": deb,
+        "deb.asc": deb.with_name(f"{deb.name}.asc"),
+        "SHA256SUMS": deb.with_name("SHA256SUMS"),
+        "SHA256SUMS.asc": deb.with_name("SHA256SUMS.asc"),
+    }[file]
+    size = target.stat().st_size
+    _flip_byte(target, {"first": 0, "middle": size // 2, "last": size - 1}[where])
+    result = _run([VERIFY, deb])
+    assert result.returncode == 1, result.stdout
+    assert "verify: FAILED" in result.stderr
+
+
+def test_a_signature_by_another_key_than_the_pinned_one_fails(built: Built) -> None:
+    result = _run([VERIFY, "--fingerprint", "0" * 40, built.deb])
+    assert result.returncode == 1
+    assert "not by the pinned key" in result.stderr
+    key = _ok(_run([VERIFY, built.deb])).split("signed by ")[1].split(";")[0]
+    _ok(_run([VERIFY, "--fingerprint", key.lower(), built.deb]))
+
+
+# ---------------------------------------------------------------- the .deb in a throwaway root
+
+
+def _throwaway_root(root: Path) -> Path:
+    """An empty system for dpkg: its database, and /etc/group for the package's group."""
+    for folder in ("var/lib/dpkg/info", "var/lib/dpkg/updates", "etc", "tmp"):
+        (root / folder).mkdir(parents=True)
+    for name in ("status", "available"):
+        (root / "var/lib/dpkg" / name).touch()
+    (root / "etc/group").write_text("root:x:0:\n")
+    (root / "etc/gshadow").write_text("root:*::\n")
+    (root / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/sh\n")
+    return root
+
+
+def _dpkg(root: Path, *args: str | Path) -> str:
+    # --force-script-chrootless: the maintainer scripts run on this system with DPKG_ROOT set
+    # (they are written for it) instead of chrooted into a root that has no shell;
+    # --force-depends: the throwaway root has none of the system libraries installed.
+    return _ok(
+        _run(
+            [
+                "dpkg",
+                f"--root={root}",
+                "--force-script-chrootless",
+                "--force-depends",
+                "--force-confold",
+                f"--log={root / 'var/log/dpkg.log'}",
+                *args,
+            ]
+        )
+    )
+
+
+def test_the_deb_installs_upgrades_and_removes_in_a_throwaway_root_keeping_the_data(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("dpkg --root with the package's owners and groups needs root")
+    root = _throwaway_root(tmp_path / "root")
+    (root / "var/log").mkdir()
+    _dpkg(root, "--install", built.deb)
+
+    # The files, the launcher, the desktop entry and icon, the settings as a conffile.
+    program = root / "opt/rpr/rpr"
+    assert os.access(program, os.X_OK)
+    launcher = (root / "usr/bin/rpr").read_text()
+    assert "exec /opt/rpr/rpr" in launcher
+    assert os.access(root / "usr/bin/rpr", os.X_OK)
+    desktop = (root / "usr/share/applications/rpr.desktop").read_text()
+    assert "Exec=rpr" in desktop
+    assert "Icon=rpr" in desktop
+    assert (root / "usr/share/icons/hicolor/scalable/apps/rpr.svg").read_text().startswith("<?xml")
+    status = _dpkg(root, "--status", "rpr")
+    assert "Status: install ok installed" in status
+    assert f"Version: {VERSION}-" in status
+    assert "/etc/rpr/settings.toml" in status  # under Conffiles
+    _dpkg(root, "--verify", "rpr")  # every installed file matches the package's md5sums
+
+    # The machine-wide settings file the package writes is one the client accepts.
+    settings_file = root / "etc/rpr/settings.toml"
+    monkeypatch.setenv("RPR_MACHINE_SETTINGS_FILE", str(settings_file))
+    settings = load_settings()
+    assert settings.data_dir == Path("/var/lib/rpr")
+    assert settings.idle_lock_minutes == 10
+
+    # The data folder: root and the rpr-ward group, setgid, nobody else.
+    groups = {
+        line.split(":")[0]: int(line.split(":")[2])
+        for line in (root / "etc/group").read_text().splitlines()
+    }
+    assert "rpr-ward" in groups
+    data = root / "var/lib/rpr"
+    info = data.stat()
+    assert stat.S_IMODE(info.st_mode) == 0o2770
+    assert (info.st_uid, info.st_gid) == (0, groups["rpr-ward"])
+
+    # The installed program runs from where the package put it.
+    env = _clean_env(tmp_path / "home")
+    assert _ok(_run([program, "--version"], env=env)).startswith(f"rpr {VERSION} ")
+    assert "Self-test passed." in _ok(_run([program, "self-test"], env=env))
+
+    # A store in the data folder, and IT's change to the settings: an upgrade keeps both.
+    shutil.copytree(SAVED_STORE, data / "store")
+    settings_file.write_text(settings_file.read_text().replace("= 10", "= 5"))
+    _dpkg(root, "--install", built.deb)
+    assert "idle_lock_minutes = 5" in settings_file.read_text()
+    assert sorted(p.name for p in (data / "store").iterdir()) == ["keyslots.json", "rpr.db"]
+
+    # Removing: the program goes; the settings (a conffile) and the data stay.
+    _dpkg(root, "--remove", "rpr")
+    assert not (root / "opt/rpr").exists()
+    assert not (root / "usr/bin/rpr").exists()
+    assert not (root / "usr/share/applications/rpr.desktop").exists()
+    assert settings_file.is_file()
+    assert (data / "store" / "rpr.db").read_bytes() == (SAVED_STORE / "rpr.db").read_bytes()
+
+    # Purging: the settings go too; the data folder and its store still stay.
+    _dpkg(root, "--purge", "rpr")
+    assert not (root / "etc/rpr").exists()
+    assert stat.S_IMODE(data.stat().st_mode) == 0o2770
+    assert (data / "store" / "rpr.db").read_bytes() == (SAVED_STORE / "rpr.db").read_bytes()
+    assert "rpr" not in _run(["dpkg", f"--root={root}", "--list"]).stdout.split()

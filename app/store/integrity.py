@@ -171,10 +171,16 @@ class BackgroundIntegrityCheck:
             # SQLite calls this every few thousand steps; a non-zero answer aborts the
             # statement, so cancelling works at any moment, even before the check starts.
             dbapi.set_progress_handler(lambda: int(self._cancelled.is_set()), 10_000)
+            problems: list[str] | None = None
             try:
-                return whole_file_problems(connection, pages=self._pages)
+                problems = whole_file_problems(connection, pages=self._pages)
             finally:
                 dbapi.set_progress_handler(None, 0)
+                if problems is None or problems:
+                    # SQLCipher keeps an HMAC failure on the connection that met it, and later
+                    # reads on it fail too: it must not go back to the pool for others to use.
+                    connection.invalidate()
+            return problems
 
     def _run(self) -> None:
         try:

@@ -49,6 +49,10 @@ def test_damage_found_in_the_background_stops_further_saves(store: Store, data_d
         assert result is not None
         assert not result.ok
         assert "damaged" in result.problems[0]
+        # What the check met stays with its own connection: the store's other reads still work
+        # (a pooled connection that met a failed page would fail every later read).
+        for _ in range(3):
+            assert damaged.is_demo() is False
         with pytest.raises(StoreDamaged, match="nothing more can be saved"):
             damaged.save(note("must not be written onto a damaged file", at=T0))
 

@@ -5,8 +5,12 @@ differ only here and in :func:`insert_ignoring_duplicates` / :func:`serialise_wr
 
 - SQLite: WAL, ``synchronous=FULL``, foreign keys on, and every transaction ``BEGIN
   IMMEDIATE`` so two writers queue on the busy timeout instead of failing on a lock upgrade;
-- PostgreSQL: a pool with pre-ping, so a restarted database costs one failed request (503),
-  not a process restart.
+- PostgreSQL: a pool whose connections are taken back on trust and replaced when one turns
+  out dead: a restarted database empties the pool at the first failure, and the first
+  statement of a request (``server.deps``) and :func:`ping` are run once more on a fresh
+  connection, so a restart costs at most the requests already in flight (503), not a process
+  restart. (A "pre-ping" of every connection taken from the pool would cost a round trip on
+  every request.)
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 from sqlalchemy import Dialect, Engine, create_engine, event, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Insert
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -62,9 +67,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_timeout=10
-    )
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_timeout=10)
 
 
 def _sqlite_on_connect(connection: sqlite3.Connection, _record: Any) -> None:
@@ -116,6 +119,13 @@ def serialise_writers(session: Session) -> None:
 
 
 def ping(engine: Engine) -> None:
-    """Raise the driver's error unless the database answers."""
-    with engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
+    """Raise the driver's error unless the database answers (a pooled connection the database
+    dropped is replaced, and asked once more)."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))

@@ -14,7 +14,8 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -53,10 +54,39 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         try:
             yield session
         finally:
-            await run_in_threadpool(session.close)
+            if session.in_transaction():
+                # Not committed (a refusal, an error): the rollback talks to the database.
+                await run_in_threadpool(session.close)
+            else:
+                # Committed: the connection went back to the pool at the commit, so closing
+                # is bookkeeping only, not worth a trip to a worker thread.
+                session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+#: Pushes of one process that may hold a session at once: one inserting (the revision
+#: writers' lock, server.db.serialise_writers), one checking its batch meanwhile.
+PUSHES_AT_ONCE = 2
+
+
+async def push_turn(request: Request) -> AsyncIterator[None]:
+    """Wait, in the event loop, for this process's turn to push (before taking a session).
+
+    Inserts take turns across every process anyway (serialise_writers). Without this, a burst
+    of pushes would each take a pooled connection and a worker thread only to wait in the
+    database for that lock, and the pulls and checks behind them would wait for a session —
+    the ward PCs' whole syncs held up by other PCs' pushes (docs/benchmarks-sync.md).
+    """
+    state = request.app.state
+    turns = getattr(state, "push_turns", None)
+    if turns is None:
+        turns = state.push_turns = asyncio.Semaphore(PUSHES_AT_ONCE)
+    async with turns:
+        yield
+
+
+PushTurnDep = Annotated[None, Depends(push_turn)]
 
 
 def calling_device(
@@ -73,9 +103,7 @@ def calling_device(
             "This request needs the device credential (Authorization: Bearer …) from enrolment.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    device = session.scalar(
-        select(DeviceRow).where(DeviceRow.token_hash == sha256_hex(credentials.credentials))
-    )
+    device = _device_by_token(session, sha256_hex(credentials.credentials))
     if device is None:
         raise ApiError(
             401,
@@ -92,19 +120,44 @@ def calling_device(
             "Ask trust IT to enrol it again.",
         )
     now = utc_now()
-    session.execute(
-        update(DeviceRow)
-        .where(DeviceRow.id == device.id)
-        .where(or_(DeviceRow.last_seen.is_(None), DeviceRow.last_seen < now - LAST_SEEN_RESOLUTION))
-        .values(last_seen=now)
-    )
+    stale = now - LAST_SEEN_RESOLUTION
+    if device.last_seen is None or device.last_seen < stale:
+        # Only when the row just read is stale: most requests skip this statement. The WHERE
+        # still decides, so two requests at once write it once.
+        session.execute(
+            update(DeviceRow)
+            .where(DeviceRow.id == device.id)
+            .where(or_(DeviceRow.last_seen.is_(None), DeviceRow.last_seen < stale))
+            .values(last_seen=now)
+        )
     return device
+
+
+#: The device lookup, built once (building a statement costs more than running this one).
+_DEVICE_BY_TOKEN = select(DeviceRow).where(DeviceRow.token_hash == bindparam("token_hash"))
+
+
+def _device_by_token(session: Session, token_hash: str) -> DeviceRow | None:
+    """The device whose token hashes to ``token_hash``, if any.
+
+    This is the first statement of a request's transaction. A pooled connection that the
+    database dropped (it was restarted) fails here; the pool is then emptied, so the lookup is
+    run once more on a fresh connection rather than failing the request — what a "pre-ping"
+    of every connection taken from the pool would do, without its round trip on each request.
+    """
+    try:
+        return session.scalar(_DEVICE_BY_TOKEN, {"token_hash": token_hash})
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        session.rollback()
+        return session.scalar(_DEVICE_BY_TOKEN, {"token_hash": token_hash})
 
 
 DeviceDep = Annotated[DeviceRow, Depends(calling_device)]
 
 
-def device_clock(
+async def device_clock(
     device_time: Annotated[
         str,
         Header(
@@ -115,7 +168,8 @@ def device_clock(
     ],
 ) -> datetime:
     """The device's clock from its header; refused when it is more than
-    :data:`~app.sync.wire.MAX_CLOCK_SKEW` from the server's (409 CLOCK_SKEW)."""
+    :data:`~app.sync.wire.MAX_CLOCK_SKEW` from the server's (409 CLOCK_SKEW). Arithmetic only,
+    so it runs on the event loop (``async``) instead of taking a trip to a worker thread."""
     try:
         stated = as_utc(datetime.fromisoformat(device_time.strip()))
     except ValueError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import BigInteger, Integer, Select, bindparam, func, select, union_all
 
 from app.models.base import STORED
 from app.models.clock import utc_now
@@ -36,39 +36,54 @@ if TYPE_CHECKING:
 
 #: The largest sequence number either database holds (64-bit signed).
 MAX_SEQ = 2**63 - 1
+#: The columns of ``revision`` that make a :class:`Revision` (named alike).
+_REVISION_FIELDS = (
+    "revision_id",
+    "record_id",
+    "kind",
+    "parents",
+    "author",
+    "device_id",
+    "created_at",
+    "action",
+    "reason",
+    "payload",
+    "content_hash",
+)
+
+
+def _page_statement() -> Select[Any]:
+    """Up to ``:limit`` rows after ``:after``: ward ``:ward_id``'s and the trust-wide, merged
+    in order. Two ordered index scans, not one scan filtered by "this ward or none"."""
+    revision = RevisionRow.__table__
+    after, limit = bindparam("after", type_=BigInteger), bindparam("limit", type_=Integer)
+    # What a pulled revision is made of (not where it was routed, who delivered it, when).
+    columns = [revision.c[name] for name in ("seq", *_REVISION_FIELDS)]
+    parts = [
+        select(*columns)
+        .where(where, revision.c.seq > after)
+        .order_by(revision.c.seq)
+        .limit(limit)
+        .subquery()
+        for where in (revision.c.ward_id == bindparam("ward_id"), revision.c.ward_id.is_(None))
+    ]
+    merged = union_all(*(select(part) for part in parts)).subquery()
+    return select(merged).order_by(merged.c.seq).limit(limit)
+
+
+#: Built once: building this statement (its subqueries' columns) cost more than running it.
+_PAGE = _page_statement()
 
 
 def _page(session: Session, ward_id: UUID, after: int, limit: int) -> list[Any]:
-    """Up to ``limit`` rows after ``after``: the ward's and the trust-wide, merged in order.
-    Two ordered index scans, not one scan filtered by "this ward or none"."""
-    parts = [
-        select(RevisionRow)
-        .where(where, RevisionRow.seq > after)
-        .order_by(RevisionRow.seq)
-        .limit(limit)
-        .subquery()
-        for where in (RevisionRow.ward_id == ward_id, RevisionRow.ward_id.is_(None))
-    ]
-    merged = union_all(*(select(part) for part in parts)).subquery()
-    return list(session.execute(select(merged).order_by(merged.c.seq).limit(limit)))
+    """Up to ``limit`` rows after ``after`` for ward ``ward_id`` (see :func:`_page_statement`)."""
+    params = {"ward_id": ward_id, "after": after, "limit": limit}
+    return list(session.connection().execute(_PAGE, params).all())
 
 
 def _revision(row: Any) -> Revision:
     return Revision.model_validate(
-        {
-            "revision_id": row.revision_id,
-            "record_id": row.record_id,
-            "kind": row.kind,
-            "parents": row.parents,
-            "author": row.author,
-            "device_id": row.device_id,
-            "created_at": row.created_at,
-            "action": row.action,
-            "reason": row.reason,
-            "payload": row.payload,
-            "content_hash": row.content_hash,
-        },
-        context=STORED,
+        {name: getattr(row, name) for name in _REVISION_FIELDS}, context=STORED
     )
 
 
@@ -89,18 +104,25 @@ def _count(*where: ColumnElement[bool]) -> Any:
     return select(func.count()).select_from(RevisionRow).where(*where).scalar_subquery()
 
 
+def _expected_statement() -> Select[Any]:
+    cursor = bindparam("cursor", type_=BigInteger)
+    up_to = RevisionRow.seq <= cursor
+    return select(
+        _count(RevisionRow.ward_id == bindparam("ward_id"), up_to)
+        + _count(RevisionRow.ward_id.is_(None), up_to)
+        + _count(RevisionRow.pushed_by == bindparam("device_id"), RevisionRow.seq > cursor)
+    )
+
+
+#: Built once, like :data:`_PAGE`.
+_EXPECTED = _expected_statement()
+
+
 def expected_count(session: Session, device: DeviceRow, cursor: int) -> int:
     """How many revisions ``device`` should hold at ``cursor``: every one it may see up to the
     cursor, plus those it delivered itself after it (acknowledged, so held on both sides)."""
-    cursor = min(cursor, MAX_SEQ)
-    up_to = RevisionRow.seq <= cursor
-    total = session.scalar(
-        select(
-            _count(RevisionRow.ward_id == device.ward_id, up_to)
-            + _count(RevisionRow.ward_id.is_(None), up_to)
-            + _count(RevisionRow.pushed_by == device.id, RevisionRow.seq > cursor)
-        )
-    )
+    params = {"cursor": min(cursor, MAX_SEQ), "ward_id": device.ward_id, "device_id": device.id}
+    total = session.connection().execute(_EXPECTED, params).scalar()
     return int(total or 0)
 
 

@@ -26,7 +26,7 @@ from app.sync.wire import (
     WardInfo,
 )
 from server.audit import note, write_audit
-from server.deps import DeviceClockDep, DeviceDep, SessionDep
+from server.deps import DeviceClockDep, DeviceDep, PushTurnDep, SessionDep
 from server.enrolment import enrol
 from server.errors import ApiError, documented_errors
 from server.pull import MAX_SEQ, check, pull_page
@@ -53,6 +53,7 @@ def enrol_device(
 @router.post("/revisions", responses=documented_errors(*_DEVICE_ERRORS), summary="Push revisions")
 def push(
     request: Request,
+    _turn: PushTurnDep,
     session: SessionDep,
     device: DeviceDep,
     _clock: DeviceClockDep,

@@ -222,7 +222,16 @@ class SyncState:
         A revision already held (one this PC pushed, or a page pulled again) is not applied
         twice but is marked as held by the server — it leaves the outbox if it was still there
         (an acknowledgement lost on the way). Anything refused by ``apply`` (a hash that does
-        not match, a parent never seen) rolls the whole page back, cursor included."""
+        not match, a parent never seen) rolls the whole page back, cursor included.
+
+        An empty page that would not move the cursor (a sync with nothing new) changes
+        nothing, so it is answered from a read, without a write transaction and its synced
+        commit."""
+        if not pulled:
+            with self._read() as session:
+                state = read_state(session)
+                if state is not None and state.cursor >= next_cursor:
+                    return 0
         with self._write() as (tx, session):
             now = utc_now()
             applied = len(tx.apply_many([revision for _, revision in pulled]))

@@ -17,8 +17,10 @@ Not thread-safe: one transport per sync thread.
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import ssl
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -85,17 +87,55 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def tls_verification(ca_certificate: Path | None) -> ssl.SSLContext | bool:
-    """What httpx checks the server's certificate against (see the module docstring)."""
+def tls_verification(ca_certificate: Path | None) -> ssl.SSLContext:
+    """What httpx checks the server's certificate against (see the module docstring): the
+    trust's CA certificate, or the system's CAs (httpx's own choice) when none is set.
+
+    Made once and kept while the CA file stays the same (its size and modification time), as
+    a context never changed after it is made may be: loading the system's CA bundle costs
+    about 20 ms, a sync with nothing to do not much more."""
     if ca_certificate is None:
-        return True
-    try:
-        return ssl.create_default_context(cafile=str(ca_certificate))
-    except (OSError, ssl.SSLError):
-        raise UserFacingError(
-            f"The trust CA certificate {ca_certificate} (setting trust_ca_certificate) cannot "
-            "be read as a PEM certificate; ask trust IT. Nothing was changed."
-        ) from None
+        key: tuple[object, ...] = (
+            "system",
+            os.environ.get("SSL_CERT_FILE"),
+            os.environ.get("SSL_CERT_DIR"),
+        )
+    else:
+        try:
+            seen = ca_certificate.stat()
+        except OSError:
+            raise _unreadable_ca(ca_certificate) from None
+        key = (str(ca_certificate), seen.st_size, seen.st_mtime_ns)
+    with _CONTEXTS_LOCK:
+        context = _CONTEXTS.get(key)
+    if context is not None:
+        return context
+    if ca_certificate is None:
+        context = httpx.create_ssl_context()
+    else:
+        try:
+            context = ssl.create_default_context(cafile=str(ca_certificate))
+        except (OSError, ssl.SSLError):
+            raise _unreadable_ca(ca_certificate) from None
+    with _CONTEXTS_LOCK:
+        if len(_CONTEXTS) >= _CONTEXTS_KEPT:
+            _CONTEXTS.clear()
+        _CONTEXTS[key] = context
+    return context
+
+
+#: TLS contexts made by :func:`tls_verification`, by CA file and its state (shared by every
+#: transport of the process: the window's sync thread and the command line alike).
+_CONTEXTS: dict[tuple[object, ...], ssl.SSLContext] = {}
+_CONTEXTS_LOCK = threading.Lock()
+_CONTEXTS_KEPT = 4
+
+
+def _unreadable_ca(ca_certificate: Path) -> UserFacingError:
+    return UserFacingError(
+        f"The trust CA certificate {ca_certificate} (setting trust_ca_certificate) cannot "
+        "be read as a PEM certificate; ask trust IT. Nothing was changed."
+    )
 
 
 class Transport:

@@ -55,9 +55,11 @@ soak: $(INSTALLED)
 		scripts/with-postgres $(BIN)/pytest -m soak -n auto -p no:cacheprovider tests
 	@cat bench/results/soak.jsonl
 
-## Benchmarks: ratios against plain SQLite in the same process, written to docs/benchmarks.md.
+## Benchmarks: ratios against baselines run in the same process (plain SQLite, raw PostgreSQL,
+## bare reportlab), written to docs/benchmarks.md and docs/benchmarks-sync.md.
 bench: $(INSTALLED)
 	$(TEST_ENV) scripts/with-postgres $(BIN)/python -m bench --write docs/benchmarks.md
+	$(TEST_ENV) scripts/with-postgres $(BIN)/python -m bench --sync-only --write docs/benchmarks-sync.md
 
 ## Screenshots of the main screens under Xvfb, from a fresh demo ward (docs/screenshots/).
 screenshots: $(INSTALLED)

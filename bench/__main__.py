@@ -23,7 +23,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import experiments, report, run_board, run_client, run_open, run_rotation, run_save
+from bench import (
+    experiments,
+    report,
+    report_reports,
+    run_board,
+    run_client,
+    run_open,
+    run_reports,
+    run_rotation,
+    run_save,
+)
 from bench.common import copy_store, environment, table, text_table
 from bench.dataset import QUICK_SCALE, RESULTS, BuiltStores, build_or_load
 
@@ -141,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     if not built.built_now:
         _log(f"dataset: cached in {built.root} ({built.records:,} records)")
     results = run_all(built, quick=args.quick, counts=counts, tried=not args.no_experiments)
+    _log("reports …")
+    report_rows = run_reports.run(
+        runs=3 if args.quick else 7, oversight_runs=2 if args.quick else 3, built=built, log=_log
+    )
     env["load average at end (1/5/15 min)"] = _load()
     rows = [
         *results["save"]["rows"],
@@ -152,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     _log("")
     _log(text_table(table(rows)))
+    _log("\n" + report_reports.text(report_rows))
     _log(f"\nbench run: {elapsed:.0f} s (dataset {'built now' if built.built_now else 'cached'})")
     if args.write:
         text = report.render(
@@ -164,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             elapsed_s=elapsed,
             when=datetime.now(UTC),
         )
+        text = text.rstrip("\n") + "\n\n" + report_reports.markdown(report_rows) + "\n"
         args.write.parent.mkdir(parents=True, exist_ok=True)
         args.write.write_text(text, encoding="utf-8")
         _log(f"wrote {args.write}")

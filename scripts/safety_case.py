@@ -4,6 +4,9 @@ current commit.
     make safety-case
     python -m scripts.safety_case --out docs/safety/safety-case.md [--skip-run | --junit FILE]
 
+It writes the Markdown and, beside it, the same report as a PDF in the reports' house style
+(``safety-case.pdf``, scripts/safety_case_pdf.py).
+
 The tests every design and test control names are collected (a missing or skipped one is
 reported against its hazard), then run once with pytest (Qt offscreen, JUnit XML into a
 temporary folder) and each one's result is written beside its hazard. ``--skip-run`` builds
@@ -29,6 +32,7 @@ from pathlib import Path
 
 from scripts.hazard_evidence import collect, evidence_problem, subprocess_env
 from scripts.hazard_log import DEFAULT_LOG, ROOT, HazardLog, HazardLogError, read_log
+from scripts.safety_case_pdf import safety_case_pdf
 from scripts.safety_report import Evidence, Result, render
 
 RUN_TIMEOUT_S = 3600
@@ -157,10 +161,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         log, args.root, skip_run=args.skip_run, junit=args.junit, workers=args.workers
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(render(log, evidence, datetime.now(UTC)), "utf-8")
+    at = datetime.now(UTC)
+    markdown = render(log, evidence, at)
+    args.out.write_text(markdown, "utf-8")
+    pdf = args.out.with_suffix(".pdf")
+    pdf.write_bytes(safety_case_pdf(markdown, system=str(log.document["system"]), at=at))
     counts = evidence.counts()
     summary = ", ".join(f"{n} {result.value}" for result, n in counts.items() if n)
-    print(f"Wrote {args.out}: {len(log.hazards)} hazards; listed tests: {summary}.")
+    print(f"Wrote {args.out} and {pdf}: {len(log.hazards)} hazards; listed tests: {summary}.")
     for test_id, problem in sorted(evidence.problems.items()):
         print(f"  {', '.join(log.tests_by_id()[test_id])}: {problem}", file=sys.stderr)
     return 0 if args.skip_run or evidence.all_passed else 1

@@ -52,6 +52,8 @@ class Heading:
     printed_at: datetime
     #: One line under the title in the header (e.g. the patient and the period), optional.
     subject: str = ""
+    #: The security marking in the footer: every document about patients is personal data.
+    marking: str = MARKING
 
 
 class _NumberedCanvas(Canvas):
@@ -93,7 +95,7 @@ def _stamp(canvas: Canvas, heading: Heading, total: int) -> None:
     bottom = MARGIN - 4 * mm
     canvas.line(MARGIN, bottom + 10, width - MARGIN, bottom + 10)
     canvas.setFont(BOLD, 8)
-    canvas.drawString(MARGIN, bottom, MARKING)
+    canvas.drawString(MARGIN, bottom, heading.marking)
     canvas.drawRightString(width - MARGIN, bottom, f"Page {canvas.getPageNumber()} of {total}")
     canvas.setFont(REGULAR, 7.5)
     printed = f"Printed by {heading.printed_by} on {format_local(heading.printed_at)}"

@@ -27,7 +27,9 @@ RULE = colors.HexColor("#888888")
 ALERT = colors.HexColor("#f6d5d5")
 
 register_fonts()
-BODY = ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=12.5, spaceAfter=3)
+BODY = ParagraphStyle(
+    "body", fontName=REGULAR, bulletFontName=REGULAR, fontSize=9.5, leading=12.5, spaceAfter=3
+)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10)
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=8.5, leading=10.5, spaceAfter=0)
 CELL_BOLD = ParagraphStyle("cell-bold", parent=CELL, fontName=BOLD)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from scripts.hazard_log import ROOT, read_log
 from scripts.safety_case import main
+from tests.reports.pdf_tools import check_pdf, info
 from tests.safety.fake_project import fake_project
 
 
@@ -34,6 +35,19 @@ def test_the_report_lists_every_hazard_with_its_evidence(tmp_path: Path) -> None
         [git, "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
     )
     assert f"at commit `{head.stdout.strip()}`" in report
+
+
+def test_the_report_is_also_a_pdf_in_the_house_style(tmp_path: Path) -> None:
+    out = tmp_path / "safety-case.md"
+    assert main(["--out", str(out), "--skip-run"]) == 0
+    pdf = out.with_suffix(".pdf")
+    text = " ".join(check_pdf(pdf).split())  # qpdf --check, every font embedded
+    for hazard in read_log().hazards:
+        assert hazard.id in text
+    for heading in ("1. Summary", "2. Scope", "6. Hazards", "7. Residual risk", "9. Test evidence"):
+        assert heading in text
+    assert "Page 1 of" in text
+    assert info(pdf)["Title"] == "Clinical safety case report"
 
 
 def test_make_safety_case_runs_the_named_tests_and_reports_each_result(tmp_path: Path) -> None:

@@ -19,18 +19,22 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QWidget
 
-from app.documents.base import Made, ReportCommand, deliver_made, options, report_context
-from app.documents.registry import REPORTS
+from app.documents.rights import RIGHTS
 from app.models.errors import UserFacingError
 from app.ui.ops import Changes
 from app.ui.widgets import named
 
 if TYPE_CHECKING:
+    from app.documents.base import Made, ReportCommand
     from app.ui.context import ScreenContext
 
 
 def report_named(name: str) -> ReportCommand:
-    """The document called ``name`` (as ``rpr report NAME``)."""
+    """The document called ``name`` (as ``rpr report NAME``). The documents are imported
+    here, on first use (on the store worker), not when the window starts: they bring
+    reportlab, which the board does not need."""
+    from app.documents.registry import REPORTS  # noqa: PLC0415 - see above
+
     return next(r for r in REPORTS if r.name == name)
 
 
@@ -63,20 +67,24 @@ class DocumentButton(QPushButton):
         *,
         options_now: Callable[[], dict[str, object] | None],
         file_name: Callable[[], str],
+        saves: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``saves``: the kind of record the document notes itself with, if any (the screens
+        showing it are told to read again)."""
         super().__init__(text, parent)
         named(self, text.replace("&", "").rstrip("…. "))
         self.setAutoDefault(True)
         self._ctx = ctx
-        self.report = report_named(report_name)
+        self.report_name = report_name
+        self._saves = saves
         self._options_now = options_now
         self._file_name = file_name
         self.choose_path: Callable[[QWidget, str, str], Path | None] = ask_for_path
         self.open_file: Callable[[Path], None] = open_in_viewer
         self.note = named(QLabel(), f"{self.accessibleName()}: what happened")
         self.note.setWordWrap(True)
-        self.allowed = ctx.may(self.report.permission)
+        self.allowed = ctx.may(RIGHTS[report_name])
         if not self.allowed:  # (showing a widget with no parent yet would open a window)
             self.hide()
             self.note.hide()
@@ -87,17 +95,23 @@ class DocumentButton(QPushButton):
         given = self._options_now()
         if not self.allowed or given is None:
             return
-        path = self.choose_path(self, f"Save {self.report.help}", self._file_name())
+        path = self.choose_path(self, "Save as PDF", self._file_name())
         if path is None:
             return
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        ctx, report = self._ctx, self.report
+        ctx, name = self._ctx, self.report_name
         store, policy = ctx.store, ctx.policy
-        chosen = options(report, **given)
 
         def work() -> Made:
-            made = report.make(report_context(store, policy, report), chosen)
+            from app.documents.base import (  # noqa: PLC0415 - see report_named
+                deliver_made,
+                options,
+                report_context,
+            )
+
+            report = report_named(name)
+            made = report.make(report_context(store, policy, report), options(report, **given))
             deliver_made(store, path, made)
             return made
 
@@ -113,7 +127,5 @@ class DocumentButton(QPushButton):
 
         self.setEnabled(False)
         self.note.setText("Making the document…")
-        saves = (
-            Changes(kinds=frozenset({made_kind})) if (made_kind := self.report.records) else None
-        )
-        ctx.runner.run(work, on_done=done, on_error=failed, owner=self, changes=saves)
+        kinds = frozenset({self._saves}) if self._saves else frozenset()
+        ctx.runner.run(work, on_done=done, on_error=failed, owner=self, changes=Changes(kinds))

@@ -213,6 +213,7 @@ class IncidentForm(DraftsMixin, WorkflowMixin, QWidget):
             "Patient copy (PDF)…",
             options_now=lambda: {"incident": str(self._record.id), "easy_read": False},
             file_name=lambda: self._file_name("patient-copy"),
+            saves=PatientCopyOffer.KIND,
         )
         self.easy_read_copy = DocumentButton(
             ctx,
@@ -220,6 +221,7 @@ class IncidentForm(DraftsMixin, WorkflowMixin, QWidget):
             "Easy-read patient copy (PDF)…",
             options_now=lambda: {"incident": str(self._record.id), "easy_read": True},
             file_name=lambda: self._file_name("patient-copy-easy-read"),
+            saves=PatientCopyOffer.KIND,
         )
         for document in (self.print_record, self.patient_copy, self.easy_read_copy):
             self.bar.add_document(document, document.note)

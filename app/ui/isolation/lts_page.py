@@ -26,6 +26,7 @@ from app.models.clock import format_local, local_date
 from app.models.form_draft import FormDraft
 from app.models.isolation_roles import is_commissioner
 from app.models.patient import Patient
+from app.models.patient_copy import PatientCopyOffer
 from app.models.people import StaffMember
 from app.models.segregation import LtsEngagementEntry, LtsEpisode, LtsReview
 from app.store.store import Store
@@ -181,6 +182,7 @@ class SegregationScreen(EpisodePage):
                 None if self._latest_review is None else {"review": str(self._latest_review)}
             ),
             file_name=lambda: f"patient-copy-lts-review-{local_date(self.ctx.now())}.pdf",
+            saves=PatientCopyOffer.KIND,
         )
         actions.addWidget(self.patient_copy)
         actions.addWidget(self.save_pdf)

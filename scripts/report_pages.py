@@ -33,7 +33,7 @@ from app.models.clock import local_date, utc_now
 from app.models.incident import UseOfForceIncident
 from app.models.revision import RevisionAction
 from app.models.seclusion import SeclusionEpisode
-from app.models.segregation import LtsEpisode
+from app.models.segregation import LtsEpisode, LtsReview
 from app.store.store import Store
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "reports"
@@ -51,6 +51,7 @@ class Ids:
     amended_incident: UUID
     seclusion: UUID
     lts: UUID
+    lts_review: UUID
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,8 @@ def _ids(folder: Path, password: str) -> Ids:
         )
         seclusion = reader.find(SeclusionEpisode, statuses=[ACTIVE])[0]
         lts = reader.find(LtsEpisode, statuses=[ACTIVE])[0]
-    return Ids(amended.id, seclusion.id, lts.id)
+        review = max(reader.find(LtsReview, parent_id=lts.id), key=lambda r: r.held_at)
+    return Ids(amended.id, seclusion.id, lts.id, review.id)
 
 
 def _last_month(today: date) -> str:
@@ -165,6 +167,23 @@ def _jobs(ids: Ids) -> list[Job]:
             (*incident, "--easy-read"),
             "--incident ID --easy-read",
             "Patient copy in easy read: large type, short sentences, a picture by each heading.",
+        ),
+        Job(
+            "patient-copy-lts",
+            "patient-copy-lts",
+            "Patient copy at an LTS review",
+            ("--review", str(ids.lts_review)),
+            "--review ID",
+            "Patient copy at a long-term segregation review in plain English: why they are "
+            "kept apart, what the review decided, what will help them come out, their rights.",
+        ),
+        Job(
+            "patient-copy-lts",
+            "patient-copy-lts-easy-read",
+            "Patient copy at an LTS review, easy read",
+            ("--review", str(ids.lts_review), "--easy-read"),
+            "--review ID --easy-read",
+            "The same in easy read, with a picture by each heading.",
         ),
         Job(
             "mhsds",

@@ -17,6 +17,10 @@ Every file may declare ``settings_version``; a file written for a newer version 
 raises :class:`SettingsError`, whose message names the file or setting and the rule it breaks,
 never the value found (a settings file is not patient data, but the habit is the same).
 
+:func:`settings_sources` says where each effective setting came from — the organisation's
+(machine-wide) file, the environment, the user's file, the command line or the default — and
+which machine-only settings were ignored where; the ward client's "About this PC" panel shows it.
+
 The clinical defaults of domain.md live in :mod:`app.models.policy`; a trust changes them in
 the ``[policy]`` table of the machine-wide file. Tests point ``RPR_MACHINE_SETTINGS_FILE`` and
 ``RPR_USER_SETTINGS_FILE`` at temporary files so they never read a real machine's settings.
@@ -29,6 +33,10 @@ import os
 import re
 import sys
 import tomllib
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +44,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
+    EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -52,12 +61,25 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 log = logging.getLogger("rpr.config")
 
+#: False while :func:`settings_sources` re-reads the sources (the warnings were given at start).
+_WARN_IGNORED: ContextVar[bool] = ContextVar("rpr_config_warn_ignored", default=True)
+
 _SOURCE_FIELD = re.compile(r'field "(\w+)"')
 _TOML_PLACE = re.compile(r"\(at (line \d+, column \d+|end of document)\)")
 
 
 class SettingsError(UserFacingError):
     """The settings cannot be used; the message names the file or setting and the rule."""
+
+
+class Origin(StrEnum):
+    """Where an effective setting came from, highest precedence first."""
+
+    COMMAND_LINE = "command line"
+    ORGANISATION = "organisation"
+    ENVIRONMENT = "environment"
+    USER = "user"
+    DEFAULT = "default"
 
 
 def _machine_settings_file() -> Path:
@@ -131,6 +153,19 @@ class _CheckedSource(PydanticBaseSettingsSource):
 
     def __call__(self) -> dict[str, Any]:
         """The inner source's values, checked and filtered."""
+        values, ignored = self.read()
+        if ignored and _WARN_IGNORED.get():
+            log.warning(
+                "ignored %s in %s: only the machine-wide settings file may set %s",
+                ", ".join(ignored),
+                self._origin,
+                "it" if len(ignored) == 1 else "them",
+            )
+        return values
+
+    def read(self) -> tuple[dict[str, Any], list[str]]:
+        """The inner source's values, checked, without the machine-only settings it may not
+        set; and the names of those it tried to set, sorted."""
         self._inner._set_current_state(self.current_state)
         self._inner._set_settings_sources_data(self.settings_sources_data)
         try:
@@ -148,14 +183,8 @@ class _CheckedSource(PydanticBaseSettingsSource):
             )
         ignored = sorted(MACHINE_ONLY & values.keys())
         if self._trusted or not ignored:
-            return values
-        log.warning(
-            "ignored %s in %s: only the machine-wide settings file may set %s",
-            ", ".join(ignored),
-            self._origin,
-            "it" if len(ignored) == 1 else "them",
-        )
-        return {key: value for key, value in values.items() if key not in MACHINE_ONLY}
+            return values, []
+        return {key: value for key, value in values.items() if key not in MACHINE_ONLY}, ignored
 
 
 class RprSettings(BaseSettings):
@@ -198,25 +227,43 @@ class RprSettings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Code, then the machine-wide file, then the environment, then the user's file; the
         last two without machine-only settings."""
-        machine, user = _machine_settings_file(), _user_settings_file()
         return (
             init_settings,
+            *(source for _, source in _checked_sources(settings_cls, env_settings)),
+        )
+
+
+def _checked_sources(
+    settings_cls: type[BaseSettings], env_settings: PydanticBaseSettingsSource
+) -> tuple[tuple[Origin, _CheckedSource], ...]:
+    """The machine-wide file, the environment and the user's file, highest precedence first."""
+    machine, user = _machine_settings_file(), _user_settings_file()
+    return (
+        (
+            Origin.ORGANISATION,
             _CheckedSource(
                 settings_cls,
                 _toml_source(settings_cls, machine),
                 f"the machine-wide settings file {machine}",
                 trusted=True,
             ),
+        ),
+        (
+            Origin.ENVIRONMENT,
             _CheckedSource(
                 settings_cls, env_settings, "the environment (RPR_… variables)", trusted=False
             ),
+        ),
+        (
+            Origin.USER,
             _CheckedSource(
                 settings_cls,
                 _toml_source(settings_cls, user),
                 f"the user's settings file {user}",
                 trusted=False,
             ),
-        )
+        ),
+    )
 
 
 def load_settings(**overrides: object) -> RprSettings:
@@ -233,3 +280,132 @@ def load_settings(**overrides: object) -> RprSettings:
             f"{_machine_settings_file()} (trust IT), RPR_… environment variables and "
             f"{_user_settings_file()}."
         ) from None
+
+
+@dataclass(frozen=True)
+class SettingSource:
+    """One effective setting (a table's entries, such as the policy's, one by one, named
+    ``policy.seclusion.observation_interval``), its value and where it came from."""
+
+    name: str
+    value: object
+    origin: Origin
+    #: The file or environment variable it was read from ("" for defaults and the command line).
+    place: str = ""
+
+    @property
+    def managed(self) -> bool:
+        """Set by the organisation: nobody at the PC can change it."""
+        return self.origin is Origin.ORGANISATION
+
+    @property
+    def where(self) -> str:
+        """Where it came from, in words for the person at the PC."""
+        return {
+            Origin.COMMAND_LINE: "given when RPR was started (command line)",
+            Origin.ORGANISATION: f"set by your organisation ({self.place})",
+            Origin.ENVIRONMENT: f"this PC's environment ({self.place})",
+            Origin.USER: f"this user's settings ({self.place})",
+            Origin.DEFAULT: "default",
+        }[self.origin]
+
+
+@dataclass(frozen=True)
+class IgnoredSettings:
+    """Machine-only settings that a source other than the machine-wide file tried to set."""
+
+    names: tuple[str, ...]
+    origin: Origin
+    place: str
+
+    @property
+    def sentence(self) -> str:
+        """What was ignored where, and why (never the value)."""
+        where = {
+            Origin.ENVIRONMENT: f"this PC's environment ({self.place})",
+            Origin.USER: f"this user's settings ({self.place})",
+        }.get(self.origin, self.place)
+        them = "it" if len(self.names) == 1 else "them"
+        return (
+            f"Ignored {', '.join(self.names)} in {where}: only your organisation's settings "
+            f"file may set {them}."
+        )
+
+
+@dataclass(frozen=True)
+class SettingsSources:
+    """Every effective setting with its source, and what was ignored."""
+
+    machine_file: Path
+    user_file: Path
+    settings: tuple[SettingSource, ...]
+    ignored: tuple[IgnoredSettings, ...]
+
+    def __getitem__(self, name: str) -> SettingSource:
+        """The setting called ``name`` (``KeyError`` if there is none)."""
+        for setting in self.settings:
+            if setting.name == name:
+                return setting
+        raise KeyError(name)
+
+
+def settings_sources(settings: RprSettings | None = None) -> SettingsSources:
+    """Where each of ``settings`` (default: the settings as loaded now) came from.
+
+    Re-reads the settings files and the environment (without repeating their warnings); a value
+    of ``settings`` that differs from what they give was set in code, i.e. on the command line.
+    Raises :class:`SettingsError` as :func:`load_settings` does.
+    """
+    token = _WARN_IGNORED.set(False)
+    try:
+        baseline = load_settings()
+        env = EnvSettingsSource(RprSettings)
+        read = [(origin, *source.read()) for origin, source in _checked_sources(RprSettings, env)]
+    finally:
+        _WARN_IGNORED.reset(token)
+    effective = settings if settings is not None else baseline
+    places = {
+        Origin.ORGANISATION: str(_machine_settings_file()),
+        Origin.USER: str(_user_settings_file()),
+    }
+    found: list[SettingSource] = []
+    given = baseline.model_dump()
+    for name, value in _leaves(effective.model_dump()):
+        if value != _lookup(given, name):
+            found.append(SettingSource(name, value, Origin.COMMAND_LINE))
+            continue
+        for origin, values, _ in read:
+            if _lookup(values, name, _MISSING) is not _MISSING:
+                place = places.get(origin) or f"RPR_{name.replace('.', '__').upper()}"
+                found.append(SettingSource(name, value, origin, place))
+                break
+        else:
+            found.append(SettingSource(name, value, Origin.DEFAULT))
+    ignored = tuple(
+        IgnoredSettings(tuple(names), origin, places.get(origin, "RPR_… environment variables"))
+        for origin, _, names in read
+        if names
+    )
+    return SettingsSources(_machine_settings_file(), _user_settings_file(), tuple(found), ignored)
+
+
+_MISSING = object()
+
+
+def _leaves(values: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """``(dotted name, value)`` of every entry that is not itself a table."""
+    for key, value in values.items():
+        if isinstance(value, Mapping):
+            yield from _leaves(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def _lookup(values: Mapping[str, Any], dotted: str, missing: object = None) -> Any:
+    """The entry ``dotted`` of nested ``values``, or ``missing``."""
+    current: Any = values
+    for key in dotted.split("."):
+        if not isinstance(current, Mapping) or key not in current:
+            return missing
+        current = current[key]
+    return current

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from app.config import RprSettings
+from app.config import RprSettings, settings_sources
 from app.ui.main_window import MainWindow
 
 
@@ -23,6 +23,7 @@ def run_client(data_dir: Path, settings: RprSettings) -> int:
         idle_lock_minutes=settings.idle_lock_minutes,
         server_url=settings.server_url,
         trust_ca_certificate=settings.trust_ca_certificate,
+        settings=settings_sources(settings),
     )
     window.show()
     return app.exec()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.config import SettingsError, SettingsSources, settings_sources
 from app.models.clock import utc_now
 from app.models.policy import ClinicalPolicy
 from app.store.layout import FolderContents
@@ -44,6 +45,7 @@ from app.ui.widgets import named
 
 if TYPE_CHECKING:
     from app.sync.status import SyncStatus
+    from app.ui.about_pc import AboutThisPc
     from app.ui.board.page import BoardPage
     from app.ui.incidents.statement_queries import MyAccounts
     from app.ui.screens import ScreenFactory
@@ -212,6 +214,7 @@ class MainWindow(QMainWindow):
         now: Callable[[], datetime] = utc_now,
         server_url: str | None = None,
         trust_ca_certificate: Path | None = None,
+        settings: SettingsSources | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("RPR — Restrictive Practice Recorder")
@@ -229,6 +232,8 @@ class MainWindow(QMainWindow):
         )
         self._server_url = server_url
         self._trust_ca_certificate = trust_ca_certificate
+        #: Where each setting came from, as at start (None: read when About this PC is opened).
+        self._settings = settings
         self.idle = IdleWatcher(idle_lock_minutes, now=now, parent=self)
         self.idle.went_idle.connect(self.lock_now)
         self.work: WorkArea | None = None
@@ -294,10 +299,15 @@ class MainWindow(QMainWindow):
         )
         self.send_action.triggered.connect(self.sync.sync_now)
         self.send_action.setEnabled(False)
+        self.about_action = QAction("About this &PC", self)
+        self.about_action.setToolTip(
+            "The settings RPR runs with on this PC and where each came from (read-only)."
+        )
+        self.about_action.triggered.connect(self.show_about_pc)
         toolbar = QToolBar("Session")
         toolbar.setObjectName("session-toolbar")
         toolbar.setMovable(False)
-        for action in (self.lock_action, self.switch_action, self.send_action):
+        for action in (self.lock_action, self.switch_action, self.send_action, self.about_action):
             toolbar.addAction(action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self._session_actions(enabled=False)
@@ -407,6 +417,22 @@ class MainWindow(QMainWindow):
         self.sync_label.setText(self.sync.summary())
         self.sync_label.setToolTip(status.last_error or "")
         self.send_action.setEnabled(self.sync.enrolled)
+
+    def show_about_pc(self) -> AboutThisPc | None:
+        """Show the settings of this PC and where each came from (read-only; open while locked
+        too: settings hold no patient data). The dialog, or None if the settings cannot be
+        read."""
+        from app.ui.about_pc import AboutThisPc  # noqa: PLC0415 - only when asked for
+
+        try:
+            sources = self._settings or settings_sources()
+        except SettingsError as exc:
+            self._show_failure(str(exc))
+            return None
+        dialog = AboutThisPc(sources, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # -- errors and the busy indicator -------------------------------------------------------
 

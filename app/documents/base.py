@@ -112,6 +112,19 @@ def report_context(store: Store, policy: ClinicalPolicy, report: ReportCommand) 
     return ReportContext(store, account, ward, trust_name(store), utc_now(), policy)
 
 
+def record_id(value: str, option: str, what: str) -> UUID:
+    """A command's record argument as a record id; refused, naming the option and saying
+    what it should be, if it is not one (e.g. ``record_id(args.review, "review", "LTS
+    review")``)."""
+    try:
+        return UUID(value.strip())
+    except ValueError:
+        raise UserFacingError(
+            f"{option}: give the {what}'s reference, a record id such as "
+            "1b4e28ba-2fa1-11d2-883f-0016d3cca427; nothing was written."
+        ) from None
+
+
 def deliver_made(store: Store, path: Path, made: Made) -> None:
     """Write ``made`` to ``path`` with its audit event (app/store/printing.py), then save the
     record it notes, if any. The record is saved only once the file is written and audited."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from uuid import UUID
 
-from app.documents.base import Made, ReportCommand, ReportContext
+from app.documents.base import Made, ReportCommand, ReportContext, record_id
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
 from app.models.patient import Patient
@@ -42,18 +42,6 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def incident_id(value: str) -> UUID:
-    """The ``--incident`` argument as a record id (refused, naming the option, if it is not
-    one)."""
-    try:
-        return UUID(value.strip())
-    except ValueError:
-        raise UserFacingError(
-            "incident: give the incident's reference, a record id such as "
-            "1b4e28ba-2fa1-11d2-883f-0016d3cca427; nothing was written."
-        ) from None
-
-
 def author_names(reader: RecordReader) -> dict[str, str]:
     """Sign-in name → "name, job title (username)" for every account linked to a member of
     staff, so the revision history names people, not usernames."""
@@ -67,19 +55,19 @@ def author_names(reader: RecordReader) -> dict[str, str]:
     return names
 
 
-def load_incident_record(ctx: ReportContext, record_id: UUID) -> IncidentRecordInputs:
-    """Everything the record of ``record_id`` is printed from, in one read transaction;
+def load_incident_record(ctx: ReportContext, incident_id: UUID) -> IncidentRecordInputs:
+    """Everything the record of ``incident_id`` is printed from, in one read transaction;
     refuses an id that is not a use-of-force incident of this ward."""
     with ctx.store.read() as reader:
-        incident = reader.get(UseOfForceIncident, record_id)
+        incident = reader.get(UseOfForceIncident, incident_id)
         if incident is None or incident.ward_id != ctx.ward.id:
             raise UserFacingError(NOT_FOUND)
-        state = reader.state(record_id)
+        state = reader.state(incident_id)
         return IncidentRecordInputs(
             incident=incident,
             patient=reader.get(Patient, incident.patient_id),
-            statements=reader.find(StaffStatement, parent_id=record_id),
-            history=reader.history(record_id),
+            statements=reader.find(StaffStatement, parent_id=incident_id),
+            history=reader.history(incident_id),
             names=author_names(reader),
             voided=state.voided if state is not None else False,
             versions=state.tip_count if state is not None else 1,
@@ -89,7 +77,7 @@ def load_incident_record(ctx: ReportContext, record_id: UUID) -> IncidentRecordI
 
 def make(ctx: ReportContext, args: argparse.Namespace) -> Made:
     """The use-of-force record PDF of ``--incident`` (see the module docstring)."""
-    inputs = load_incident_record(ctx, incident_id(args.incident))
+    inputs = load_incident_record(ctx, record_id(args.incident, "incident", "incident"))
     heading = ctx.heading(TITLE, heading_subject(inputs.incident, inputs.patient))
     return Made(
         content=incident_record_pdf(heading, inputs),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from uuid import UUID
 
-from app.documents.base import Made, ReportCommand, ReportContext
+from app.documents.base import Made, ReportCommand, ReportContext, record_id
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
@@ -33,15 +33,6 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="the easy-read version: large type, short sentences, a picture by each heading",
     )
-
-
-def _incident_id(value: str) -> UUID:
-    try:
-        return UUID(value.strip())
-    except ValueError:
-        raise UserFacingError(
-            "incident: must be a record id such as 3f2b…-… (a UUID); nothing was written."
-        ) from None
 
 
 def _load(ctx: ReportContext, incident_id: UUID) -> tuple[UseOfForceIncident, Patient]:
@@ -68,7 +59,7 @@ def _load(ctx: ReportContext, incident_id: UUID) -> tuple[UseOfForceIncident, Pa
 
 def make(ctx: ReportContext, args: argparse.Namespace) -> Made:
     """The patient's copy of one incident (see the module docstring)."""
-    incident, patient = _load(ctx, _incident_id(args.incident))
+    incident, patient = _load(ctx, record_id(args.incident, "incident", "incident"))
     easy = bool(args.easy_read)
     title = EASY_TITLE_TEXT if easy else PLAIN_TITLE_TEXT
     heading = ctx.heading(title, f"{patient.display_name}, {long_date(incident.started_at)}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from uuid import UUID
 
-from app.documents.base import Made, ReportCommand, ReportContext
+from app.documents.base import Made, ReportCommand, ReportContext, record_id
 from app.models.errors import UserFacingError
 from app.models.patient import Patient
 from app.models.patient_copy import PatientCopyOffer, PatientCopySubject, PatientCopyVersion
@@ -37,15 +37,6 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="the easy-read version: large type, short sentences, a picture by each heading",
     )
-
-
-def _review_id(value: str) -> UUID:
-    try:
-        return UUID(value.strip())
-    except ValueError:
-        raise UserFacingError(
-            "review: must be a review id such as 3f2b…-… (a UUID); nothing was written."
-        ) from None
 
 
 def _load(ctx: ReportContext, review_id: UUID) -> tuple[LtsReview, LtsEpisode, Patient]:
@@ -73,7 +64,7 @@ def _load(ctx: ReportContext, review_id: UUID) -> tuple[LtsReview, LtsEpisode, P
 
 def make(ctx: ReportContext, args: argparse.Namespace) -> Made:
     """The patient's copy at one LTS review (see the module docstring)."""
-    review, episode, patient = _load(ctx, _review_id(args.review))
+    review, episode, patient = _load(ctx, record_id(args.review, "review", "LTS review"))
     easy = bool(args.easy_read)
     title = EASY_TITLE_TEXT if easy else PLAIN_TITLE_TEXT
     heading = ctx.heading(title, f"{patient.display_name}, review of {long_date(review.held_at)}")

@@ -16,8 +16,7 @@ import argparse
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from app.documents.base import Made, ReportCommand, ReportContext
-from app.documents.segregation import episode_id
+from app.documents.base import Made, ReportCommand, ReportContext, record_id
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
 from app.models.patient import Patient
@@ -46,14 +45,14 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 def load_seclusion_record_inputs(
     reader: RecordReader,
     ward: Ward,
-    record_id: UUID,
+    episode_id: UUID,
     now: datetime,
     *,
     policy: SeclusionPolicy,
 ) -> SeclusionRecordInputs:
-    """Everything the record of ``record_id`` is printed from; refuses an id that is not a
+    """Everything the record of ``episode_id`` is printed from; refuses an id that is not a
     seclusion episode of ``ward``."""
-    episode = reader.get(SeclusionEpisode, record_id)
+    episode = reader.get(SeclusionEpisode, episode_id)
     if episode is None or episode.ward_id != ward.id:
         raise UserFacingError(NOT_FOUND)
     patient = reader.get(Patient, episode.patient_id)
@@ -85,10 +84,10 @@ def load_seclusion_record_inputs(
 
 
 def _make(ctx: ReportContext, args: argparse.Namespace) -> Made:
-    record_id = episode_id(args.episode, "seclusion")
+    episode_id = record_id(args.episode, "episode", "seclusion episode")
     with ctx.store.read() as reader:
         inputs = load_seclusion_record_inputs(
-            reader, ctx.ward, record_id, ctx.printed_at, policy=ctx.policy.seclusion
+            reader, ctx.ward, episode_id, ctx.printed_at, policy=ctx.policy.seclusion
         )
     patient = inputs.patient
     subject = f"{patient.filing_name} · NHS {nhs(patient.nhs_number)}"
@@ -97,7 +96,7 @@ def _make(ctx: ReportContext, args: argparse.Namespace) -> Made:
         content=content,
         document=DOCUMENT,
         subject_kind=SeclusionEpisode.KIND,
-        subject_id=record_id,
+        subject_id=episode_id,
     )
 
 

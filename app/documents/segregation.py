@@ -17,7 +17,7 @@ import argparse
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from app.documents.base import Made, ReportCommand, ReportContext
+from app.documents.base import Made, ReportCommand, ReportContext, record_id
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
 from app.models.patient import Patient
@@ -70,18 +70,6 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def episode_id(value: str, what: str = "segregation") -> UUID:
-    """The ``--episode`` argument as a record id (refused, naming the option, if it is not
-    one)."""
-    try:
-        return UUID(value.strip())
-    except ValueError:
-        raise UserFacingError(
-            f"episode: give the {what} episode's reference, a record id such as "
-            "1b4e28ba-2fa1-11d2-883f-0016d3cca427; nothing was written."
-        ) from None
-
-
 def _not_found(what: str) -> UserFacingError:
     return UserFacingError(
         f"episode: there is no {what} episode with that reference on this ward; "
@@ -92,16 +80,16 @@ def _not_found(what: str) -> UserFacingError:
 def load_lts_review_inputs(
     reader: RecordReader,
     ward: Ward,
-    record_id: UUID,
+    episode_id: UUID,
     now: datetime,
     *,
     first_day: date | None = None,
     last_day: date | None = None,
     policy: SegregationPolicy,
 ) -> LtsReviewInputs:
-    """Everything the review document of ``record_id`` is printed from; refuses an id that
+    """Everything the review document of ``episode_id`` is printed from; refuses an id that
     is not an LTS episode of ``ward``, and a period the wrong way round or outside it."""
-    episode = reader.get(LtsEpisode, record_id)
+    episode = reader.get(LtsEpisode, episode_id)
     if episode is None or episode.ward_id != ward.id:
         raise _not_found("long-term segregation")
     patient = reader.get(Patient, episode.patient_id)
@@ -140,12 +128,12 @@ def load_lts_review_inputs(
 
 
 def _make(ctx: ReportContext, args: argparse.Namespace) -> Made:
-    record_id = episode_id(args.episode)
+    episode_id = record_id(args.episode, "episode", "segregation episode")
     with ctx.store.read() as reader:
         inputs = load_lts_review_inputs(
             reader,
             ctx.ward,
-            record_id,
+            episode_id,
             ctx.printed_at,
             first_day=args.first_day,
             last_day=args.last_day,
@@ -158,7 +146,7 @@ def _make(ctx: ReportContext, args: argparse.Namespace) -> Made:
         content=content,
         document=DOCUMENT,
         subject_kind=LtsEpisode.KIND,
-        subject_id=record_id,
+        subject_id=episode_id,
     )
 
 

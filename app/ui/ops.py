@@ -164,6 +164,13 @@ class StoreRunner(QObject):
             if not self._jobs:
                 self.busy_changed.emit(False)  # noqa: FBT003 - a signal's argument
 
+    @property
+    def settled(self) -> bool:
+        """Whether every submitted call has run and its outcome reached the GUI thread (for
+        tests: a result still queued for delivery would otherwise arrive after a later one
+        was asked for)."""
+        return not self._jobs
+
     def wait_idle(self) -> None:
         """Block until every submitted call has run (for closing, and for tests)."""
         self._executor.submit(lambda: None).result()

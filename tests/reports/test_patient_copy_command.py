@@ -135,7 +135,7 @@ def test_a_voided_record_is_refused(
     ("given", "words"),
     [
         ("00000000-0000-4000-8000-0000000000ff", "there is no use-of-force record with this id"),
-        ("not-an-id", "must be a record id"),
+        ("not-an-id", "give the incident's reference, a record id"),
     ],
 )
 def test_an_unknown_or_malformed_id_is_refused(

@@ -165,7 +165,7 @@ def test_a_voided_review_is_refused(
             "00000000-0000-4000-8000-0000000000ff",
             "there is no long-term segregation review with this id",
         ),
-        ("not-an-id", "must be a review id"),
+        ("not-an-id", "give the LTS review's reference, a record id"),
     ],
 )
 def test_an_unknown_or_malformed_id_is_refused(

@@ -71,10 +71,13 @@ def open_form(qtbot: QtBot, page: IncidentsPage, incident_id: UUID) -> IncidentF
 
 
 def on_worker(qtbot: QtBot, ctx: ScreenContext, work: Callable[[Store], T]) -> T:
-    """Run ``work`` on the session's store worker (after every save queued before it)."""
+    """Run ``work`` on the session's store worker (after every save queued before it), and
+    wait until every outcome queued before it has reached the screens: a screen's read begun
+    earlier cannot then report after a reload the test asks for next."""
     store = ctx.store
-    future = ctx.runner.run(lambda: work(store))
-    qtbot.waitUntil(future.done, timeout=10_000)
+    runner = ctx.runner
+    future = runner.run(lambda: work(store))
+    qtbot.waitUntil(lambda: future.done() and runner.settled, timeout=10_000)
     return future.result()
 
 

@@ -152,6 +152,7 @@ def test_an_amendment_not_yet_saved_survives_a_lock_and_comes_back_to_its_author
     before = form.saved_record
     qtbot.mouseClick(form.bar.amend, LEFT)
     form.after.notified_detail.setFocus()  # (p)'s details can be amended too
+    form.after.notified_detail.selectAll()  # what the demo record said is typed over
     type_here(qtbot, "Sister told by phone the next morning")
     form.bar.reason.setFocus()
     type_here(qtbot, "Notification found after sign-off")

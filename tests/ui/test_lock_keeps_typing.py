@@ -15,7 +15,7 @@ from app.models.form_draft import DraftStatus, FormDraft
 from app.models.incident import UseOfForceIncident
 from app.models.staff_statement import StaffStatement
 from app.store.store import Store
-from app.ui.incidents.statement_queries import ACCOUNT_DRAFT, ADDITION_DRAFT
+from app.ui.incidents.statement_queries import ACCOUNT_DRAFT, ADDITION_DRAFT, MyAccounts
 from app.ui.incidents.statements import StatementsPage
 from app.ui.main_window import MainWindow
 from tests.ui.conftest import Clock, Passwords
@@ -35,8 +35,14 @@ def _statements(qtbot: QtBot, window: MainWindow, incident: UseOfForceIncident) 
     work = window.work
     assert work is not None
     page = next(s for s in work.screens() if isinstance(s, StatementsPage))
-    with qtbot.waitSignal(page.loaded, timeout=WAIT):
-        page.reload()  # the incident was saved behind the screen's back
+
+    def names_it(accounts: MyAccounts) -> bool:
+        return incident.id in {row.incident.id for row in accounts.owed}
+
+    # The incident was saved behind the screen's back: read again, and wait for the reading
+    # that holds it (one begun at sign-in may report first).
+    with qtbot.waitSignal(page.loaded, timeout=WAIT, check_params_cb=names_it):
+        page.reload()
     qtbot.waitUntil(work.give_button.isVisible, timeout=WAIT)
     qtbot.mouseClick(work.give_button, Qt.MouseButton.LeftButton)  # "Give them now"
     assert work.tabs.currentWidget() is page

@@ -7,13 +7,16 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from uuid import UUID
 
 from app.models.base import Record
 from app.models.clock import utc_now
 from app.models.errors import UserFacingError
+from app.models.patient import Patient
 from app.models.people import Permission, UserAccount, Ward
+from app.models.seclusion import SeclusionEpisode
+from app.models.segregation import LtsEpisode
 from app.reports.document import Heading
 from app.store.printing import deliver
 
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from app.models.policy import ClinicalPolicy
+    from app.store.records import RecordReader
     from app.store.store import Store
 
 #: Where a standalone PC's documents say they come from (an enrolled PC names its trust).
@@ -123,6 +127,26 @@ def record_id(value: str, option: str, what: str) -> UUID:
             f"{option}: give the {what}'s reference, a record id such as "
             "1b4e28ba-2fa1-11d2-883f-0016d3cca427; nothing was written."
         ) from None
+
+
+E = TypeVar("E", SeclusionEpisode, LtsEpisode)
+
+
+def episode_on_ward(
+    reader: RecordReader, model: type[E], episode_id: UUID, ward: Ward, what: str
+) -> tuple[E, Patient]:
+    """The ``model`` episode ``episode_id`` of ``ward`` and its patient; refused, naming the
+    ``episode`` option and ``what`` it should be, if there is no such episode here."""
+    episode = reader.get(model, episode_id)
+    patient = None
+    if episode is not None and episode.ward_id == ward.id:
+        patient = reader.get(Patient, episode.patient_id)
+    if episode is None or patient is None:
+        raise UserFacingError(
+            f"episode: there is no {what} episode with that reference on this ward; "
+            "nothing was written."
+        )
+    return episode, patient
 
 
 def deliver_made(store: Store, path: Path, made: Made) -> None:

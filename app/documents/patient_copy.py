@@ -13,11 +13,12 @@ import argparse
 from uuid import UUID
 
 from app.documents.base import Made, ReportCommand, ReportContext, record_id
+from app.documents.copy_offer import add_easy_read, offered_copy
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
 from app.models.patient import Patient
-from app.models.patient_copy import PatientCopyOffer, PatientCopySubject, PatientCopyVersion
+from app.models.patient_copy import PatientCopyOffer, PatientCopySubject
 from app.models.people import Permission
 from app.reports.patient_copy import EASY_TITLE_TEXT, PLAIN_TITLE_TEXT, patient_copy_pdf
 from app.reports.patient_copy_facts import long_date
@@ -28,11 +29,7 @@ DOCUMENT = "patient copy"
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--incident", required=True, help="the use-of-force record's id")
-    parser.add_argument(
-        "--easy-read",
-        action="store_true",
-        help="the easy-read version: large type, short sentences, a picture by each heading",
-    )
+    add_easy_read(parser)
 
 
 def _load(ctx: ReportContext, incident_id: UUID) -> tuple[UseOfForceIncident, Patient]:
@@ -60,25 +57,16 @@ def _load(ctx: ReportContext, incident_id: UUID) -> tuple[UseOfForceIncident, Pa
 def make(ctx: ReportContext, args: argparse.Namespace) -> Made:
     """The patient's copy of one incident (see the module docstring)."""
     incident, patient = _load(ctx, record_id(args.incident, "incident", "incident"))
-    easy = bool(args.easy_read)
-    title = EASY_TITLE_TEXT if easy else PLAIN_TITLE_TEXT
-    heading = ctx.heading(title, f"{patient.display_name}, {long_date(incident.started_at)}")
-    version = PatientCopyVersion.EASY_READ if easy else PatientCopyVersion.PLAIN_ENGLISH
-    offer = PatientCopyOffer(
+    return offered_copy(
+        ctx,
+        args,
+        document=DOCUMENT,
+        titles=(PLAIN_TITLE_TEXT, EASY_TITLE_TEXT),
+        subtitle=long_date(incident.started_at),
         subject=PatientCopySubject.INCIDENT,
-        about_id=incident.id,
-        ward_id=incident.ward_id,
-        patient_id=patient.id,
-        version=version,
-        made_at=ctx.printed_at,
-        made_by=ctx.store.actor,
-    )
-    return Made(
-        content=patient_copy_pdf(heading, patient, incident, easy_read=easy),
-        document=f"{DOCUMENT} ({version.label})",
-        subject_kind=UseOfForceIncident.KIND,
-        subject_id=incident.id,
-        record=offer,
+        about=(UseOfForceIncident.KIND, incident.id, incident.ward_id),
+        patient=patient,
+        render=lambda heading, easy: patient_copy_pdf(heading, patient, incident, easy_read=easy),
     )
 
 

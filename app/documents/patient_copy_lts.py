@@ -14,11 +14,13 @@ import argparse
 from uuid import UUID
 
 from app.documents.base import Made, ReportCommand, ReportContext, record_id
+from app.documents.copy_offer import add_easy_read, offered_copy
 from app.models.errors import UserFacingError
 from app.models.patient import Patient
-from app.models.patient_copy import PatientCopyOffer, PatientCopySubject, PatientCopyVersion
+from app.models.patient_copy import PatientCopyOffer, PatientCopySubject
 from app.models.people import Permission
 from app.models.segregation import LtsEpisode, LtsReview
+from app.reports.document import Heading
 from app.reports.patient_copy_facts import long_date
 from app.reports.patient_copy_lts import EASY_TITLE_TEXT, PLAIN_TITLE_TEXT, patient_copy_lts_pdf
 
@@ -32,11 +34,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         required=True,
         help="the long-term segregation review's id (as the segregation screen shows it)",
     )
-    parser.add_argument(
-        "--easy-read",
-        action="store_true",
-        help="the easy-read version: large type, short sentences, a picture by each heading",
-    )
+    add_easy_read(parser)
 
 
 def _load(ctx: ReportContext, review_id: UUID) -> tuple[LtsReview, LtsEpisode, Patient]:
@@ -65,34 +63,28 @@ def _load(ctx: ReportContext, review_id: UUID) -> tuple[LtsReview, LtsEpisode, P
 def make(ctx: ReportContext, args: argparse.Namespace) -> Made:
     """The patient's copy at one LTS review (see the module docstring)."""
     review, episode, patient = _load(ctx, record_id(args.review, "review", "LTS review"))
-    easy = bool(args.easy_read)
-    title = EASY_TITLE_TEXT if easy else PLAIN_TITLE_TEXT
-    heading = ctx.heading(title, f"{patient.display_name}, review of {long_date(review.held_at)}")
-    version = PatientCopyVersion.EASY_READ if easy else PatientCopyVersion.PLAIN_ENGLISH
-    offer = PatientCopyOffer(
+
+    def render(heading: Heading, easy: bool) -> bytes:
+        return patient_copy_lts_pdf(
+            heading,
+            patient,
+            episode,
+            review,
+            easy_read=easy,
+            now=ctx.printed_at,
+            policy=ctx.policy.segregation,
+        )
+
+    return offered_copy(
+        ctx,
+        args,
+        document=DOCUMENT,
+        titles=(PLAIN_TITLE_TEXT, EASY_TITLE_TEXT),
+        subtitle=f"review of {long_date(review.held_at)}",
         subject=PatientCopySubject.LTS_REVIEW,
-        about_id=review.id,
-        ward_id=review.ward_id,
-        patient_id=patient.id,
-        version=version,
-        made_at=ctx.printed_at,
-        made_by=ctx.store.actor,
-    )
-    content = patient_copy_lts_pdf(
-        heading,
-        patient,
-        episode,
-        review,
-        easy_read=easy,
-        now=ctx.printed_at,
-        policy=ctx.policy.segregation,
-    )
-    return Made(
-        content=content,
-        document=f"{DOCUMENT} ({version.label})",
-        subject_kind=LtsReview.KIND,
-        subject_id=review.id,
-        record=offer,
+        about=(LtsReview.KIND, review.id, review.ward_id),
+        patient=patient,
+        render=render,
     )
 
 

@@ -16,10 +16,8 @@ import argparse
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from app.documents.base import Made, ReportCommand, ReportContext, record_id
-from app.models.errors import UserFacingError
+from app.documents.base import Made, ReportCommand, ReportContext, episode_on_ward, record_id
 from app.models.incident import UseOfForceIncident
-from app.models.patient import Patient
 from app.models.people import Permission, Ward
 from app.models.policy import SeclusionPolicy
 from app.models.seclusion import SeclusionEpisode, SeclusionObservation, SeclusionReview
@@ -29,9 +27,6 @@ from app.store.records import RecordReader
 
 TITLE = "Seclusion record"
 DOCUMENT = "seclusion record PDF"
-NOT_FOUND = (
-    "episode: there is no seclusion episode with that reference on this ward; nothing was written."
-)
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,12 +47,7 @@ def load_seclusion_record_inputs(
 ) -> SeclusionRecordInputs:
     """Everything the record of ``episode_id`` is printed from; refuses an id that is not a
     seclusion episode of ``ward``."""
-    episode = reader.get(SeclusionEpisode, episode_id)
-    if episode is None or episode.ward_id != ward.id:
-        raise UserFacingError(NOT_FOUND)
-    patient = reader.get(Patient, episode.patient_id)
-    if patient is None:
-        raise UserFacingError(NOT_FOUND)
+    episode, patient = episode_on_ward(reader, SeclusionEpisode, episode_id, ward, "seclusion")
     # Seclusion ending within the window before this episode can count towards the
     # intermittent rule (12 hours within any 48) during it.
     window = policy.independent_mdt_window

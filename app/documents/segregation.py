@@ -17,10 +17,8 @@ import argparse
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from app.documents.base import Made, ReportCommand, ReportContext, record_id
-from app.models.errors import UserFacingError
+from app.documents.base import Made, ReportCommand, ReportContext, episode_on_ward, record_id
 from app.models.incident import UseOfForceIncident
-from app.models.patient import Patient
 from app.models.people import Permission, Ward
 from app.models.policy import SegregationPolicy
 from app.models.seclusion import SeclusionEpisode
@@ -70,13 +68,6 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _not_found(what: str) -> UserFacingError:
-    return UserFacingError(
-        f"episode: there is no {what} episode with that reference on this ward; "
-        "nothing was written."
-    )
-
-
 def load_lts_review_inputs(
     reader: RecordReader,
     ward: Ward,
@@ -89,12 +80,9 @@ def load_lts_review_inputs(
 ) -> LtsReviewInputs:
     """Everything the review document of ``episode_id`` is printed from; refuses an id that
     is not an LTS episode of ``ward``, and a period the wrong way round or outside it."""
-    episode = reader.get(LtsEpisode, episode_id)
-    if episode is None or episode.ward_id != ward.id:
-        raise _not_found("long-term segregation")
-    patient = reader.get(Patient, episode.patient_id)
-    if patient is None:
-        raise _not_found("long-term segregation")
+    episode, patient = episode_on_ward(
+        reader, LtsEpisode, episode_id, ward, "long-term segregation"
+    )
     period = lts_review_period(episode, now, first_day, last_day)
     engagement = reader.find(
         LtsEngagementEntry,

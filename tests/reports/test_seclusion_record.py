@@ -124,14 +124,24 @@ def test_a_nurse_may_not_print_the_seclusion_record(
     assert not out.exists()
 
 
-@pytest.mark.parametrize("reference", ["seclusion-1", "00000000-0000-4000-8000-0000000000ff"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("seclusion-1", "give the seclusion episode's reference, a record id"),
+        (
+            "00000000-0000-4000-8000-0000000000ff",
+            "there is no seclusion episode with that reference",
+        ),
+    ],
+)
 def test_an_unknown_episode_is_refused_naming_the_option(
     demo: tuple[Path, Passwords],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    reference: str,
+    case: tuple[str, str],
 ) -> None:
+    reference, words = case
     folder, passwords = demo
     monkeypatch.setenv("RPR_PASSWORD", passwords["demo.manager"])
     out = tmp_path / "seclusion.pdf"
@@ -139,7 +149,7 @@ def test_an_unknown_episode_is_refused_naming_the_option(
     code, said = run(folder, "demo.manager", out, "--episode", reference, capsys=capsys)
 
     assert code != 0
-    assert "episode:" in said
+    assert f"episode: {words}" in said
     assert not out.exists()
 
 

@@ -12,8 +12,6 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import select
 
-import app.documents.registry
-from app.cli.main import main
 from app.documents.handover import COMMAND
 from app.models.handover import Handover, HandoverItem, HandoverItemKind
 from app.models.patient import Patient
@@ -26,12 +24,10 @@ from app.store.schema import AuditRow
 from app.store.store import Store
 from tests.demo_store import Passwords
 from tests.models import builders
+from tests.reports.commands import only, runner
 from tests.reports.pdf_tools import check_pdf, info, page_count, written
 
-
-@pytest.fixture(autouse=True)
-def only_this_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
+only_this_report = only(COMMAND)
 
 
 def flat(text: str) -> str:
@@ -39,14 +35,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def run(
-    folder: Path, user: str, out: Path, *extra: str, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str]:
-    code = main(
-        ["report", "handover", "--data-dir", str(folder), "--user", user, "--out", str(out), *extra]
-    )
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+run = runner(COMMAND)
 
 
 def running_restrictions(store: Store) -> list[Patient]:

@@ -12,9 +12,7 @@ from uuid import UUID, uuid4
 import pytest
 from sqlalchemy import select
 
-import app.documents.registry
 from app.cli.demo.wording import AMENDMENT_OUTCOME, AMENDMENT_REASON
-from app.cli.main import main
 from app.documents.incident import COMMAND
 from app.models.codes import InterventionType
 from app.models.incident import UseOfForceIncident
@@ -28,12 +26,10 @@ from app.store.store import Store
 from tests.demo_store import Passwords
 from tests.models import builders
 from tests.models.builders import NURSE, T0
+from tests.reports.commands import only, runner
 from tests.reports.pdf_tools import check_pdf, info, written
 
-
-@pytest.fixture(autouse=True)
-def only_this_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
+only_this_report = only(COMMAND)
 
 
 def flat(text: str) -> str:
@@ -41,14 +37,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def run(
-    folder: Path, user: str, out: Path, *extra: str, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str]:
-    code = main(
-        ["report", "incident", "--data-dir", str(folder), "--user", user, "--out", str(out), *extra]
-    )
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+run = runner(COMMAND)
 
 
 def amended_incident(store: Store) -> tuple[UseOfForceIncident, Patient]:

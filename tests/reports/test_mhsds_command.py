@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import app.documents.registry
-from app.cli.main import main
 from app.documents.mhsds import COMMAND
 from app.models.clock import local_date, utc_now
 from app.models.incident import UseOfForceIncident
@@ -20,11 +18,9 @@ from app.models.mhsds_export import VALID_REASON_CODES, VALID_TYPE_CODES
 from app.models.patient import Patient
 from app.store.store import Store
 from tests.demo_store import Passwords
+from tests.reports.commands import only, runner
 
-
-@pytest.fixture(autouse=True)
-def only_this_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
+only_this_report = only(COMMAND)
 
 
 def last_month() -> ReportingMonth:
@@ -32,14 +28,7 @@ def last_month() -> ReportingMonth:
     return ReportingMonth(today.year - (today.month == 1), (today.month - 2) % 12 + 1)
 
 
-def run(
-    folder: Path, user: str, out: Path, *extra: str, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str]:
-    code = main(
-        ["report", "mhsds", "--data-dir", str(folder), "--user", user, "--out", str(out), *extra]
-    )
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+run = runner(COMMAND)
 
 
 def rows_of(path: Path) -> list[list[str]]:

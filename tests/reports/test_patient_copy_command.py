@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-import app.documents.registry
-from app.cli.main import main
 from app.documents.patient_copy import COMMAND
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
@@ -20,12 +18,10 @@ from app.reports.patient_copy import EASY_TITLE_TEXT, PLAIN_TITLE_TEXT
 from app.store.schema import AuditRow
 from app.store.store import Store
 from tests.demo_store import Passwords
+from tests.reports.commands import only, runner
 from tests.reports.pdf_tools import check_pdf, info
 
-
-@pytest.fixture(autouse=True)
-def only_this_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
+only_this_report = only(COMMAND)
 
 
 @pytest.fixture
@@ -40,17 +36,14 @@ def open_as_nurse(folder: Path) -> Store:
     return Store.open(folder, "demo.nurse", os.environ["RPR_PASSWORD"])
 
 
+_run = runner(COMMAND)
+
+
 def run(
     folder: Path, out: Path, *extra: str, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str]:
-    code = main(
-        [
-            *("report", "patient-copy", "--data-dir", str(folder), "--user", "demo.nurse"),
-            *("--out", str(out), *extra),
-        ]
-    )
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+    """The command run by the demo ward's nurse."""
+    return _run(folder, "demo.nurse", out, *extra, capsys=capsys)
 
 
 def incident_with(store: Store, status: IncidentStatus) -> tuple[UseOfForceIncident, Patient]:

@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-import app.documents.registry
-from app.cli.main import main
 from app.documents.patient_copy_lts import COMMAND
 from app.models.patient import Patient
 from app.models.patient_copy import PatientCopyOffer, PatientCopySubject
@@ -26,12 +24,10 @@ from app.reports.patient_copy_lts_wording import (
 from app.store.schema import AuditRow
 from app.store.store import Store
 from tests.demo_store import Passwords
+from tests.reports.commands import only, runner
 from tests.reports.pdf_tools import check_pdf, info
 
-
-@pytest.fixture(autouse=True)
-def only_this_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
+only_this_report = only(COMMAND)
 
 
 @pytest.fixture
@@ -46,17 +42,14 @@ def open_as_nurse(folder: Path) -> Store:
     return Store.open(folder, "demo.nurse", os.environ["RPR_PASSWORD"])
 
 
+_run = runner(COMMAND)
+
+
 def run(
     folder: Path, out: Path, *extra: str, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str]:
-    code = main(
-        [
-            *("report", "patient-copy-lts", "--data-dir", str(folder), "--user", "demo.nurse"),
-            *("--out", str(out), *extra),
-        ]
-    )
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+    """The command run by the demo ward's nurse."""
+    return _run(folder, "demo.nurse", out, *extra, capsys=capsys)
 
 
 def modified_mdt_review(store: Store) -> tuple[LtsReview, Patient]:

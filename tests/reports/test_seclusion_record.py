@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import app.documents.registry
-from app.cli.main import main
 from app.documents.seclusion import COMMAND, TITLE
 from app.models.base import ACTIVE
 from app.models.patient import Patient
@@ -32,6 +30,7 @@ from tests.models.isolation_builders import (
     seclusion_observation,
     seclusion_review,
 )
+from tests.reports.commands import only, runner
 from tests.reports.pdf_tools import check_pdf, info, written
 
 LANES = (
@@ -43,24 +42,14 @@ LANES = (
 )
 
 
-@pytest.fixture(autouse=True)
-def only_this_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
+only_this_report = only(COMMAND)
 
 
 def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def run(
-    folder: Path, user: str, out: Path, *extra: str, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str]:
-    code = main(
-        ["report", "seclusion", "--data-dir", str(folder), "--user", user, "--out", str(out),
-         *extra]
-    )  # fmt: skip
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+run = runner(COMMAND)
 
 
 def running_seclusion(

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-import app.documents.registry
-from app.cli.main import main
 from app.documents.segregation import COMMAND, TITLE
 from app.models.patient import Patient
 from app.models.segregation import LtsEpisode, LtsReview, LtsReviewKind
@@ -23,13 +21,11 @@ from app.reports.segregation_review import render_lts_review
 from app.reports.segregation_sections import TITLES
 from app.store.store import Store
 from tests.demo_store import Passwords
+from tests.reports.commands import only, runner
 from tests.reports.lts_fixture import ACTION, MDT_DECISION, long_lts_inputs
 from tests.reports.pdf_tools import check_pdf, info, page_count, written
 
-
-@pytest.fixture(autouse=True)
-def only_this_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app.documents.registry, "REPORTS", [COMMAND])
+only_this_report = only(COMMAND)
 
 
 def flat(text: str) -> str:
@@ -37,24 +33,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def run(
-    folder: Path, user: str, out: Path, *extra: str, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str]:
-    code = main(
-        [
-            "report",
-            "lts-review",
-            "--data-dir",
-            str(folder),
-            "--user",
-            user,
-            "--out",
-            str(out),
-            *extra,
-        ]
-    )
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
+run = runner(COMMAND)
 
 
 def demo_episode(folder: Path, user: str, password: str) -> tuple[LtsEpisode, Patient, LtsReview]:

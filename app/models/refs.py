@@ -31,6 +31,11 @@ class ClinicalRole(StrEnum):
     OTHER = "other"
 
     @property
+    def label(self) -> str:
+        """Plain wording: ``registered_nurse`` → "Registered nurse" (IMHA kept in capitals)."""
+        return "IMHA" if self is ClinicalRole.IMHA else self.value.replace("_", " ").capitalize()
+
+    @property
     def is_registered_nurse(self) -> bool:
         """Counts as the registered nurse a nursing review of seclusion needs."""
         return self in {

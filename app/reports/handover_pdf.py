@@ -24,21 +24,22 @@ from uuid import UUID
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph
 
-from app.models.clock import format_local, local_date, to_local
+from app.models.clock import format_local
 from app.models.handover import Handover, HandoverItem, HandoverItemKind, RestrictionOnHandover
 from app.models.patient import Patient
 from app.reports.document import Heading, render
-from app.reports.incident_items import span
 from app.reports.parts import (
     CELL,
     H1,
     SMALL,
+    clock_time,
     markup,
     nhs,
     para,
     rows_table,
     section,
     signature_lines,
+    span,
     text,
 )
 
@@ -59,14 +60,6 @@ def sections(horizon: timedelta) -> tuple[str, ...]:
         f"Due in the next {hours_of(horizon)} hours and open records",
         "Signatures",
     )
-
-
-def clock_time(value: datetime, at: datetime) -> str:
-    """``16:10`` on the day of ``at``, ``Mon 07 Dec 16:10`` on another (UK local time)."""
-    local = to_local(value)
-    if local_date(value) == local_date(at):
-        return local.strftime("%H:%M")
-    return local.strftime("%a %d %b %H:%M")
 
 
 def due_text(item: HandoverItem, at: datetime) -> str:

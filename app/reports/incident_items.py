@@ -10,15 +10,14 @@ plain text from the record; the document escapes them when it lays them out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from app.models.base import Answer
-from app.models.clock import format_local, to_local
 from app.models.completeness import STATUTORY_ITEMS, missing_items
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import CarePlanNotification, ForceUse, SeriousHarm
 from app.models.patient import Patient
-from app.models.refs import ClinicalRole
+from app.reports.parts import moment, span
 
 #: How an item the record does not answer yet reads.
 NOT_ANSWERED = "NOT ANSWERED"
@@ -56,34 +55,6 @@ class ItemAnswer:
     answer: str
     missing: bool
     gap: str = ""
-
-
-def span(delta: timedelta | None) -> str:
-    """A duration in words: ``45 min``, ``1 h 05 min``; None as not recorded."""
-    if delta is None:
-        return "not recorded (no end time)"
-    minutes = max(0, int(delta.total_seconds() // 60))
-    hours, minutes = divmod(minutes, 60)
-    if hours >= 48:
-        days, hours = divmod(hours, 24)
-        return f"{days} days {hours} h {minutes:02d} min"
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
-
-
-def moment(value: datetime | None) -> str:
-    """A moment in UK local time, or "not recorded"."""
-    return "not recorded" if value is None else format_local(value)
-
-
-def short_moment(value: datetime | None) -> str:
-    """A moment in UK local time for a narrow table column, e.g. ``09/11/2026 07:11 GMT``
-    (the zone kept: 01:30 happens twice on the night the clocks go back)."""
-    return "not recorded" if value is None else to_local(value).strftime("%d/%m/%Y %H:%M %Z")
-
-
-def role_words(role: ClinicalRole) -> str:
-    """``registered_nurse`` → ``Registered nurse`` (IMHA kept in capitals)."""
-    return "IMHA" if role is ClinicalRole.IMHA else role.value.replace("_", " ").capitalize()
 
 
 def use_line(use: ForceUse) -> str:

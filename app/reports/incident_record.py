@@ -44,11 +44,7 @@ from app.reports.document import Heading, render
 from app.reports.incident_history import HistoryLine, history_lines
 from app.reports.incident_items import (
     ANSWER_WORDS,
-    moment,
     planned_words,
-    role_words,
-    short_moment,
-    span,
     statutory_answers,
 )
 from app.reports.parts import (
@@ -59,11 +55,14 @@ from app.reports.parts import (
     SMALL,
     facts,
     markup,
+    moment,
     nhs,
     para,
     rows_table,
     section,
+    short_moment,
     signature_lines,
+    span,
     text,
     yes_no,
 )
@@ -292,7 +291,7 @@ def _staff(inputs: IncidentRecordInputs) -> list[Flowable]:
         [
             person.name,
             person.job_title,
-            role_words(person.role),
+            person.role.label,
             "Yes" if person.staff_id else "No (bank, agency or visiting)",
             "Given" if person.staff_id in given else "Not yet",
         ]

@@ -30,6 +30,7 @@ from app.reports.parts import (
     day,
     facts,
     heading,
+    hours_minutes,
     markup,
     rows_table,
     section,
@@ -89,11 +90,7 @@ def duration(value: timedelta | None, *, hidden: bool = False) -> str:
     """A duration as "5 h 08 min" or "16 min"; "*" when hidden; "–" when there is none."""
     if hidden:
         return HIDDEN
-    if value is None:
-        return NO_RATE
-    minutes = round(value.total_seconds() / 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+    return NO_RATE if value is None else hours_minutes(value, rounded=True)
 
 
 # ------------------------------------------------------------------------------ sections

@@ -6,7 +6,7 @@ paragraph markup."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from app.models.clock import format_local, to_local
+from app.models.clock import format_local, local_date, to_local
 from app.models.nhs_number import format_nhs_number
 from app.reports.fonts import BOLD, REGULAR, register_fonts
 
@@ -65,6 +65,46 @@ def heading(value: str, style: ParagraphStyle = H2) -> Paragraph:
 def when(value: datetime | None) -> str:
     """A moment in UK local time, e.g. ``06/12/2026 14:05``; None as not recorded."""
     return NOT_RECORDED if value is None else format_local(value)
+
+
+def moment(value: datetime | None) -> str:
+    """A moment in UK local time inside a sentence, or "not recorded" (lower case)."""
+    return "not recorded" if value is None else format_local(value)
+
+
+def short_moment(value: datetime | None) -> str:
+    """A moment in UK local time for a narrow table column, e.g. ``09/11/2026 07:11 GMT``
+    (the zone kept: 01:30 happens twice on the night the clocks go back)."""
+    return "not recorded" if value is None else to_local(value).strftime("%d/%m/%Y %H:%M %Z")
+
+
+def clock_time(value: datetime, at: datetime) -> str:
+    """``16:10`` on the day of ``at``, ``Mon 07 Dec 16:10`` on another (UK local time)."""
+    local = to_local(value)
+    if local_date(value) == local_date(at):
+        return local.strftime("%H:%M")
+    return local.strftime("%a %d %b %H:%M")
+
+
+def hours_minutes(value: timedelta, *, rounded: bool = False, days_after: int = 0) -> str:
+    """A length of time as ``45 min`` or ``3 h 05 min`` (nothing below zero); whole minutes
+    cut down, or ``rounded``; from ``days_after`` hours on (0: never), with days first, as
+    ``3 days 2 h 05 min``."""
+    seconds = max(value.total_seconds(), 0)
+    minutes = round(seconds / 60) if rounded else int(seconds // 60)
+    hours, minutes = divmod(minutes, 60)
+    if days_after and hours >= days_after:
+        days, hours = divmod(hours, 24)
+        return f"{days} days {hours} h {minutes:02d} min"
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def span(delta: timedelta | None) -> str:
+    """How long a type of force lasted: ``45 min``, ``1 h 05 min``, ``3 days 2 h 05 min``
+    from 48 hours; None as not recorded (no end time)."""
+    if delta is None:
+        return "not recorded (no end time)"
+    return hours_minutes(delta, days_after=48)
 
 
 def day(value: date | datetime | None) -> str:

@@ -16,7 +16,16 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table
 from app.models.base import Answer
 from app.models.refs import PersonRef
 from app.models.review_clocks import ClockState, ReviewClock, ReviewLapse
-from app.reports.parts import BODY, NOT_RECORDED, heading, markup, rows_table, text, when
+from app.reports.parts import (
+    BODY,
+    NOT_RECORDED,
+    heading,
+    hours_minutes,
+    markup,
+    rows_table,
+    text,
+    when,
+)
 
 #: What a section says about a fact RPR does not hold: the meeting writes it on the paper.
 NOT_HELD = "Not held in RPR: to be written in at the review"
@@ -88,11 +97,7 @@ def answer(value: Answer | None) -> str:
 
 def length(value: timedelta | None) -> str:
     """A length of time in hours and minutes, e.g. ``3 h 05 min`` (``0 min`` for nothing)."""
-    if value is None:
-        return NOT_RECORDED
-    minutes = max(int(value.total_seconds() // 60), 0)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+    return NOT_RECORDED if value is None else hours_minutes(value)
 
 
 def clock_state(clock: ReviewClock) -> str:

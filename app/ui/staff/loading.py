@@ -16,7 +16,7 @@ _ROLE_WORDS = {ClinicalRole.IMHA: "IMHA (independent mental health advocate)"}
 
 def role_words(role: ClinicalRole) -> str:
     """Plain wording of a clinical role ("Registered nurse")."""
-    return _ROLE_WORDS.get(role, role.value.replace("_", " ").capitalize())
+    return _ROLE_WORDS.get(role, role.label)
 
 
 @dataclass(frozen=True, slots=True)

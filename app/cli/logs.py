@@ -21,11 +21,14 @@ from contextlib import contextmanager
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from app.store.sharing import modes_for, open_new
+
 LOG_FILE = "rpr.log"
 
 
 class _PrivateRotatingFileHandler(RotatingFileHandler):
-    """A rotating log file created owner-only (0600) before anything is written to it.
+    """A rotating log file created owner-only (0600; 0660 in a folder the ward's group shares,
+    see :mod:`app.store.sharing`) before anything is written to it.
 
     A record that cannot be written (a full disk, a read-only copy) is dropped quietly: the
     standard handler would print a stack trace to the person at the keyboard instead."""
@@ -33,7 +36,8 @@ class _PrivateRotatingFileHandler(RotatingFileHandler):
     failed = False
 
     def _open(self):  # type: ignore[no-untyped-def]
-        fd = os.open(self.baseFilename, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600)
+        path = Path(self.baseFilename)
+        fd = open_new(path, os.O_APPEND | os.O_WRONLY, modes_for(path.parent))
         return os.fdopen(fd, "a", encoding=self.encoding or "utf-8")
 
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name

@@ -49,6 +49,7 @@ from app.store.keyslot_crypto import (
     KdfParams,
 )
 from app.store.layout import fsync_directory
+from app.store.sharing import PRIVATE, Modes, modes_for, open_new
 
 _log = logging.getLogger("rpr.store.keyslots")
 
@@ -383,17 +384,20 @@ def _link_without_clobbering(temp: Path, target: Path) -> None:
             temp.unlink()
 
 
-def write_file_atomically(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+def write_file_atomically(
+    path: Path, data: bytes, *, overwrite: bool = True, modes: Modes = PRIVATE
+) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old file or the new, never half.
 
-    The temporary file is made in the same directory with mode 0600 from its creation (before
-    any byte is written), written unbuffered and fsynced, then renamed onto ``path`` and the
-    directory fsynced. With ``overwrite=False`` an existing ``path`` raises
-    ``FileExistsError``. On failure the temporary file is removed and the error re-raised.
+    The temporary file is made in the same directory with ``modes.file`` (owner-only unless
+    given; see :mod:`app.store.sharing`) from its creation (before any byte is written),
+    written unbuffered and fsynced, then renamed onto ``path`` and the directory fsynced.
+    With ``overwrite=False`` an existing ``path`` raises ``FileExistsError``. On failure the
+    temporary file is removed and the error re-raised.
     """
     temp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(temp, flags, 0o600)
+    fd = open_new(temp, flags, modes)
     try:
         try:
             view = memoryview(data)
@@ -419,7 +423,9 @@ def save_document(path: Path, document: KeySlotDocument, *, overwrite: bool) -> 
     current = document.model_copy(update={"format": FORMAT_VERSION})
     text = json.dumps(current.model_dump(mode="json", exclude_none=True), indent=2) + "\n"
     try:
-        write_file_atomically(path, text.encode("utf-8"), overwrite=overwrite)
+        write_file_atomically(
+            path, text.encode("utf-8"), overwrite=overwrite, modes=modes_for(path.parent)
+        )
     except FileExistsError:
         raise UserFacingError(
             f"A key-slot file already exists at {path}; RPR will not overwrite it."

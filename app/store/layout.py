@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.models.errors import StoreDamaged, StoreIncomplete, UserFacingError
+from app.store.sharing import make_folder, modes_for
 
 DB_NAME = "rpr.db"
 KEYSLOTS_NAME = "keyslots.json"
@@ -249,8 +250,10 @@ def inspect_folder(root: Path) -> FolderContents:
 
 
 def make_private_folder(path: Path) -> list[Path]:
-    """Make ``path`` and any missing parents owner-only (0700) from their creation. Returns
-    the folders it created, outermost first, so a failed set-up can remove exactly those."""
+    """Make ``path`` and any missing parents owner-only (0700) from their creation — or, inside
+    a folder shared by the ward's group, shared the same way (2770; see
+    :mod:`app.store.sharing`). Returns the folders it created, outermost first, so a failed
+    set-up can remove exactly those."""
     missing: list[Path] = []
     probe = path
     while not probe.exists():
@@ -261,10 +264,9 @@ def make_private_folder(path: Path) -> list[Path]:
     created: list[Path] = []
     for folder in reversed(missing):
         try:
-            folder.mkdir(mode=0o700)
+            make_folder(folder, modes_for(folder.parent))
         except FileExistsError:
             continue
-        folder.chmod(0o700)  # mkdir's mode is filtered by the umask
         created.append(folder)
     # A folder that was already there keeps its permissions: trust IT may have given the
     # ward's users access to the machine-wide data folder.

@@ -51,6 +51,7 @@ from app.store.keyslots import KeySlotFile, UnlockedKeys, generate_data_key, nor
 from app.store.layout import StoreFiles, fsync_directory, inspect_folder, make_private_folder
 from app.store.passwords import check_new_password
 from app.store.schema import MetaRow
+from app.store.sharing import make_folder, modes_for, open_new
 from app.store.sync_facts import Enrolment, save_enrolment
 from app.store.transaction import WriteTransaction
 
@@ -328,12 +329,13 @@ class _SetUp:
 
     def begin(self) -> None:
         self.folders = make_private_folder(self.files.root)
+        modes = modes_for(self.files.root)
         if not self.files.logs.exists():
-            self.files.logs.mkdir(mode=0o700)
+            make_folder(self.files.logs, modes)
             self.folders.append(self.files.logs)
-        # Owner-only from its creation, before SQLite writes to it (its -wal and -shm get the
-        # same mode).
-        fd = os.open(self.files.setup_db, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        # Owner-only (or the ward's group's, in a shared folder) from its creation, before
+        # SQLite writes to it (its -wal and -shm get the same mode).
+        fd = open_new(self.files.setup_db, os.O_EXCL | os.O_WRONLY, modes)
         os.close(fd)
         self.made_db = True
 

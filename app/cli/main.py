@@ -22,6 +22,7 @@ from app.cli.client import start_client
 from app.cli.demo.command import build_demo_store
 from app.cli.demo.enrolled import add_demo_to_enrolled_ward
 from app.cli.logs import configure_logging, held_warnings, log_file_written, log_unexpected
+from app.cli.managed_settings import write_managed_settings
 from app.cli.reports import add_report_commands, run_report
 from app.cli.self_test import run_self_test
 from app.config import RprSettings, load_settings
@@ -105,6 +106,16 @@ def _parser() -> argparse.ArgumentParser:
         "recovery-keygen", "make the trust's recovery key pair (trust IT)", store=False
     )
     keygen.add_argument("--out", type=Path, required=True, help="private key file to write")
+    managed = command(
+        "managed-settings",
+        "set server, ward and other settings in a machine-wide settings file (installers, IT)",
+        store=False,
+    )
+    managed.add_argument("--file", type=Path, required=True, help="e.g. /etc/rpr/settings.toml")
+    managed.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="a setting to write"
+    )
+    managed.add_argument("--template", type=Path, help="what to start from when --file is absent")
     return parser
 
 
@@ -129,6 +140,24 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace, RprSettings], int]] = 
 }
 
 
+def _run(args: argparse.Namespace) -> int:
+    """The command, after parsing: settings loaded and logging set up (not for
+    ``managed-settings``, which writes the machine-wide file whatever it says)."""
+    if args.command == "managed-settings":
+        # Writes the machine-wide file: it must work before (and whatever) that file says.
+        return write_managed_settings(args.file, args.set, args.template)
+    with held_warnings() as early_warnings:
+        settings = load_settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
+    data_dir = settings.data_dir
+    # Log only into the logs folder of a store that exists: a command that fails before
+    # making the store, or is refused (a wrong password), must leave the folder as it was.
+    store_command = args.command not in ("self-test", "recovery-keygen")
+    folder = StoreFiles(data_dir).logs
+    logs = folder if store_command and folder.is_dir() else None
+    configure_logging(logs, settings.log_level, early_warnings)
+    return _COMMANDS[args.command](args, settings)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rpr`` console script."""
     args = _parser().parse_args(argv)
@@ -136,16 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_version_text())
         return 0
     try:
-        with held_warnings() as early_warnings:
-            settings = load_settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
-        data_dir = settings.data_dir
-        # Log only into the logs folder of a store that exists: a command that fails before
-        # making the store, or is refused (a wrong password), must leave the folder as it was.
-        store_command = args.command not in ("self-test", "recovery-keygen")
-        folder = StoreFiles(data_dir).logs
-        logs = folder if store_command and folder.is_dir() else None
-        configure_logging(logs, settings.log_level, early_warnings)
-        return _COMMANDS[args.command](args, settings)
+        return _run(args)
     except UserFacingError as exc:
         print(f"rpr: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -78,6 +78,12 @@ class SegregationPolicy(_Policy):
         description="IC(E)TR for an autistic person or person with a learning disability within "
         "(None: shown as needed until one is recorded, with no due date)",
     )
+    no_exit_progress_weeks: int = Field(
+        default=4,
+        ge=1,
+        description="prompt when no step to end LTS has been achieved for this many weeks "
+        "(not in domain.md: §3 asks for specific, observable steps to end LTS; verify)",
+    )
 
 
 class RestraintPolicy(_Policy):
@@ -99,6 +105,37 @@ class RestraintPolicy(_Policy):
     )
 
 
+class RestrictionPolicy(_Policy):
+    """Review of restrictions beyond force: the ward's blanket restrictions, individual
+    restrictions and enhanced observation. Not in domain.md — national guidance asks that
+    every restriction be justified and reviewed regularly; these defaults are ours
+    *(configurable; verify)*. Day and month intervals follow the ward's wall clock.
+    """
+
+    blanket_review_interval_months: int = Field(
+        default=3,
+        ge=1,
+        description="a blanket restriction is reviewed at least every (an earlier review date "
+        "set on it comes first)",
+    )
+    blanket_review_due_soon_days: int = Field(
+        default=14, ge=0, description="a blanket restriction's review shows as due soon within"
+    )
+    individual_review_interval_days: int = Field(
+        default=7,
+        ge=1,
+        description="an individual restriction is reviewed at least every (an earlier review "
+        "date set on it comes first)",
+    )
+    individual_review_due_soon_days: int = Field(
+        default=2, ge=0, description="an individual restriction's review shows as due soon within"
+    )
+    enhanced_observation_review_interval: timedelta = Field(
+        default=timedelta(hours=24),
+        description="enhanced observation is reviewed at least every (elapsed time)",
+    )
+
+
 class RecordingPolicy(_Policy):
     """Good practice around the record (domain.md §2): same shift, always within 24 hours."""
 
@@ -117,6 +154,7 @@ class ClinicalPolicy(_Policy):
     seclusion: SeclusionPolicy = SeclusionPolicy()
     segregation: SegregationPolicy = SegregationPolicy()
     restraint: RestraintPolicy = RestraintPolicy()
+    restrictions: RestrictionPolicy = RestrictionPolicy()
     recording: RecordingPolicy = RecordingPolicy()
 
 

@@ -29,7 +29,7 @@ from app.models.clock import as_utc
 
 
 class ClockKind(StrEnum):
-    """Every clock the ward board shows, seclusion and LTS together."""
+    """Every clock the ward board shows: seclusion, LTS, and the restrictions beyond force."""
 
     SECLUSION_OBSERVATION = "seclusion_observation"
     SECLUSION_NURSING = "seclusion_nursing"
@@ -40,6 +40,9 @@ class ClockKind(StrEnum):
     LTS_MDT = "lts_mdt"
     LTS_EXTERNAL = "lts_external"
     LTS_ICETR = "lts_icetr"
+    ENHANCED_OBSERVATION_REVIEW = "enhanced_observation_review"
+    BLANKET_RESTRICTION_REVIEW = "blanket_restriction_review"
+    INDIVIDUAL_RESTRICTION_REVIEW = "individual_restriction_review"
 
     @property
     def label(self) -> str:
@@ -57,6 +60,9 @@ _CLOCK_LABELS: dict[ClockKind, str] = {
     ClockKind.LTS_MDT: "MDT review",
     ClockKind.LTS_EXTERNAL: "External review",
     ClockKind.LTS_ICETR: "IC(E)TR",
+    ClockKind.ENHANCED_OBSERVATION_REVIEW: "Enhanced observation review",
+    ClockKind.BLANKET_RESTRICTION_REVIEW: "Blanket restriction review",
+    ClockKind.INDIVIDUAL_RESTRICTION_REVIEW: "Individual restriction review",
 }
 
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from app.models.base import Answer, DomainModel, Instant
+from app.models.base import DomainModel, Instant
 from app.models.completeness import missing_items
 from app.models.incident import UseOfForceIncident
+from app.models.lts_exit_prompts import needs_icetr
 from app.models.patient import Patient
 from app.models.policy import DEFAULT_POLICY, ClinicalPolicy
 from app.models.review_clocks import ClockState, ReviewClock, most_urgent
@@ -142,11 +143,6 @@ class WardBoard(DomainModel):
 def _name(patients: Mapping[UUID, Patient], patient_id: UUID) -> str:
     patient = patients.get(patient_id)
     return patient.display_name if patient is not None else "Unknown patient"
-
-
-def needs_icetr(patient: Patient | None) -> bool:
-    """IC(E)TR applies to autistic people and people with a learning disability (§3 LTS)."""
-    return patient is not None and Answer.YES in (patient.learning_disability, patient.autism)
 
 
 def build_ward_board(

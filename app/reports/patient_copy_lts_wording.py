@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from app.models.base import Answer
+from app.models.lts_exit_prompts import needs_icetr
 from app.models.patient import Patient
 from app.models.policy import DEFAULT_POLICY, SegregationPolicy
 from app.models.review_clocks import describe_interval
@@ -47,7 +48,6 @@ from app.models.segregation import (
     LtsReviewKind,
     Participation,
 )
-from app.models.ward_board import needs_icetr
 from app.reports.parts import text
 from app.reports.patient_copy_facts import clock_time, long_date
 from app.reports.patient_copy_wording import (

@@ -24,16 +24,16 @@ from reportlab.platypus import Flowable
 from app.models.clock import as_utc, local_midnight
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
+
+# The one place the IC(E)TR rule lives (domain.md §3 LTS); private there, reused here so the
+# document and the ward board can never disagree about who needs one.
+from app.models.lts_exit_prompts import needs_icetr
 from app.models.patient import Patient
 from app.models.policy import DEFAULT_POLICY, SegregationPolicy
 from app.models.review_clocks import ReviewClock, ReviewLapse
 from app.models.seclusion import SeclusionEpisode
 from app.models.segregation import LtsEngagementEntry, LtsEpisode, LtsReview, LtsReviewKind
 from app.models.segregation_clock import lts_clocks, lts_lapses
-
-# The one place the IC(E)TR rule lives (domain.md §3 LTS); private there, reused here so the
-# document and the ward board can never disagree about who needs one.
-from app.models.ward_board import needs_icetr
 from app.reports.document import Heading, render
 from app.reports.segregation_appendix import appendix
 from app.reports.segregation_sections import sections

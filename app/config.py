@@ -5,12 +5,19 @@ options); the **machine-wide** file that trust IT deploys (``/etc/rpr/settings.t
 ``%PROGRAMDATA%\RPR\settings.toml`` on Windows); environment variables ``RPR_…``; the
 **per-user** file (``~/.config/rpr/settings.toml``); the defaults below.
 
-**Machine-only** settings — the clinical ``policy``, ``idle_lock_minutes``, ``server_url`` and
-``trust_ca_certificate`` — are read from the code defaults and the machine-wide file only. The
-same keys in the user's file or the environment are ignored with a warning (naming the setting
-and where it was, never its value), so nobody at a ward PC can relax the trust's policy, keep
-an idle PC unlocked longer or point it at another server.
-Sources are deep-merged only after that filtering.
+**Machine-only** settings — the clinical ``policy``, ``idle_lock_minutes``, ``server_url``,
+``trust_ca_certificate`` and ``ward`` — are read from the code defaults and the machine-wide
+file only. The same keys in the user's file or the environment are ignored with a warning
+(naming the setting and where it was, never its value), so nobody at a ward PC can relax the
+trust's policy, keep an idle PC unlocked longer, point it at another server or enrol it for
+another ward. Sources are deep-merged only after that filtering.
+
+In the machine-wide file only, the keys of an ``[rpr]`` table count as top-level keys: the
+Windows installer writes the file with the MSI IniFile table, which can only write
+``key=value`` lines inside a section, and it writes section ``[rpr]``. A key given both at the
+top and in ``[rpr]`` is a :class:`SettingsError` naming the file and the key; other tables
+(``[policy]``…) are read as they are. (The user's file has no ``[rpr]`` table: there it is an
+unknown key, ignored like any other.)
 
 Every file may declare ``settings_version``; a file written for a newer version than
 :data:`SETTINGS_VERSION` is refused rather than half-understood. Anything wrong with the settings
@@ -38,9 +45,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import BeforeValidator, Field, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -52,11 +59,19 @@ from pydantic_settings import (
 from pydantic_settings import SettingsError as SourceError
 
 from app.models.errors import UserFacingError, problems_from
+from app.models.people import WardCode
 from app.models.policy import ClinicalPolicy
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 SETTINGS_VERSION = 1
 #: Settings only trust IT (the machine-wide file) may change; see the module docstring.
-MACHINE_ONLY = frozenset({"policy", "idle_lock_minutes", "server_url", "trust_ca_certificate"})
+MACHINE_ONLY = frozenset(
+    {"policy", "idle_lock_minutes", "server_url", "trust_ca_certificate", "ward"}
+)
+#: The table of the machine-wide file whose keys count as top-level keys (the MSI writes it).
+MACHINE_TABLE = "rpr"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 log = logging.getLogger("rpr.config")
@@ -111,14 +126,44 @@ def default_data_dir() -> Path:
     return base / "rpr"
 
 
-def _toml_source(settings_cls: type[BaseSettings], path: Path) -> TomlConfigSettingsSource:
-    """Read ``path`` (absent is fine); a file that cannot be read or parsed is a
+class _MachineTomlSource(TomlConfigSettingsSource):
+    """The machine-wide file, its ``[rpr]`` table's keys lifted to the top (module docstring)."""
+
+    def _read_file(self, file_path: Path | Traversable) -> dict[str, Any]:
+        return _lift_machine_table(super()._read_file(file_path), file_path)
+
+
+def _lift_machine_table(values: dict[str, Any], path: object) -> dict[str, Any]:
+    """``values`` of the machine-wide file ``path`` with the keys of its :data:`MACHINE_TABLE`
+    table at the top level instead of in the table. A key in both places is a
+    :class:`SettingsError` naming the file and the key (never a value)."""
+    table = values.get(MACHINE_TABLE)
+    if not isinstance(table, dict):
+        return values
+    top = {key: value for key, value in values.items() if key != MACHINE_TABLE}
+    top_keys = {key.lower() for key in top}
+    both = sorted(key for key in table if key.lower() in top_keys)
+    if both:
+        raise SettingsError(
+            f"The settings file {path} gives {', '.join(both)} both at the top and in its "
+            f"[{MACHINE_TABLE}] table; each setting may be given once. Ask trust IT to remove "
+            "one of them."
+        )
+    return top | table
+
+
+def _toml_source(
+    settings_cls: type[BaseSettings],
+    path: Path,
+    source: type[TomlConfigSettingsSource] = TomlConfigSettingsSource,
+) -> TomlConfigSettingsSource:
+    """Read ``path`` (absent is fine) with ``source``; a file that cannot be read or parsed is a
     :class:`SettingsError` giving the place of the fault, not the text found there."""
     if path.exists() and not path.is_file():
         # pydantic-settings would skip it silently, and with it the trust's policy.
         raise SettingsError(f"The settings file {path} is not a file.")
     try:
-        return TomlConfigSettingsSource(settings_cls, toml_file=path)
+        return source(settings_cls, toml_file=path)
     except tomllib.TOMLDecodeError as exc:
         place = _TOML_PLACE.search(str(exc))
         where = f" (at {place[1]})" if place else ""
@@ -187,6 +232,13 @@ class _CheckedSource(PydanticBaseSettingsSource):
         return {key: value for key, value in values.items() if key not in MACHINE_ONLY}, ignored
 
 
+def _tidy_ward(value: object) -> object:
+    """A ward code as trust IT may type it: any case, spaces around it; blank is unset."""
+    if not isinstance(value, str):
+        return value
+    return value.strip().upper() or None
+
+
 class RprSettings(BaseSettings):
     """Every setting of the ward client."""
 
@@ -205,6 +257,10 @@ class RprSettings(BaseSettings):
     #: The trust's CA certificate (PEM) that the server's TLS certificate must chain to; unset:
     #: the operating system's trusted CAs. Machine-only, so nobody at a ward PC can swap it.
     trust_ca_certificate: Path | None = None
+    #: The code of the ward this PC serves (trust IT's ``rpr-server admin add-ward --code``);
+    #: enrolment must then be with a code issued for that ward. Unset: any ward. Machine-only.
+    #: Case does not matter (``oak`` is ``OAK``); blank counts as unset.
+    ward: Annotated[WardCode | None, BeforeValidator(_tidy_ward)] = None
     log_level: str = "INFO"
     policy: ClinicalPolicy = ClinicalPolicy()
 
@@ -243,7 +299,7 @@ def _checked_sources(
             Origin.ORGANISATION,
             _CheckedSource(
                 settings_cls,
-                _toml_source(settings_cls, machine),
+                _toml_source(settings_cls, machine, _MachineTomlSource),
                 f"the machine-wide settings file {machine}",
                 trusted=True,
             ),

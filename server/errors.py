@@ -71,7 +71,10 @@ _DESCRIPTIONS = {
     401: "No device credential, or one the trust does not know (or a failed sign-in)",
     403: "A revoked device, an unusable enrolment code, or a right the caller lacks",
     404: "No such endpoint",
-    409: "The device clock is too far from the server's",
+    409: (
+        "The device clock is too far from the server's, or an enrolment code was issued for "
+        "another ward than the PC's ward_code"
+    ),
     422: "A body, parameter or header breaks the schema",
     423: "The account is locked after too many failed sign-ins",
     429: "Failed sign-ins come too fast: wait for Retry-After seconds",

@@ -4,7 +4,8 @@
 credential; a member of staff then signs in against the server, which vouches for them
 (design.md "Encryption at rest and signing in"), and the store is made with their key slot,
 the trust's recovery public key from the server, and the enrolment — the credential kept only
-inside the encrypted store.
+inside the encrypted store. When the machine-wide settings name the PC's ``ward``, a code
+issued for another ward is refused before anything is used up or written.
 
 ``rpr sync`` exit codes: 0 all sent and received and the counts agree; 1 it ran but something
 needs a person (a refusal, a count that still does not match, an audit-log warning); 75 the
@@ -66,7 +67,8 @@ def enrol(
     folder.require_empty_for_setup()
     ca = settings.trust_ca_certificate
     with Transport(url, ca_certificate=ca) as anonymous:
-        enrolled = anonymous.enrol(code, device_name or socket.gethostname() or "ward PC")
+        name = device_name or socket.gethostname() or "ward PC"
+        enrolled = anonymous.enrol(code, name, ward=settings.ward)
     print(
         f"Enrolled at {enrolled.trust_name} for {enrolled.ward.name} as device "
         f"{enrolled.device_id}."

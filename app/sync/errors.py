@@ -71,6 +71,15 @@ _CREDENTIAL_MESSAGES = {
 }
 
 
+def ward_mismatch_message(ward: str) -> str:
+    """Why an enrolment was refused (``ward_mismatch``): the code is for another ward than the
+    PC's ``ward`` setting. Nothing was used up: the server refuses before spending the code."""
+    return (
+        f"This PC is set up by trust IT for ward {ward} (the ward setting); this enrolment code "
+        f"is for another ward. Nothing was changed; ask trust IT for a code for {ward}."
+    )
+
+
 def refusal_error(
     status: int,
     body: ErrorBody | None,

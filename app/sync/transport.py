@@ -35,7 +35,13 @@ from pydantic import BaseModel, ValidationError
 from app.models.clock import utc_now
 from app.models.errors import UserFacingError, problems_from
 from app.models.revision import Revision
-from app.sync.errors import KEPT, ServerUnreachable, refusal_error
+from app.sync.errors import (
+    KEPT,
+    ServerRefused,
+    ServerUnreachable,
+    refusal_error,
+    ward_mismatch_message,
+)
 from app.sync.wire import (
     API_PREFIX,
     DEVICE_TIME_HEADER,
@@ -46,6 +52,7 @@ from app.sync.wire import (
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
+    ErrorCode,
     ErrorResponse,
     PullResponse,
     PushRequest,
@@ -184,17 +191,28 @@ class Transport:
 
     # -- endpoints -------------------------------------------------------------------------
 
-    def enrol(self, code: str, device_name: str) -> EnrolResponse:
+    def enrol(self, code: str, device_name: str, ward: str | None = None) -> EnrolResponse:
         """Turn a one-time enrolment code into this device's credential (``POST /enrol``).
-        The code may be typed in lower case or with spaces around it."""
+        The code may be typed in lower case or with spaces around it.
+
+        ``ward``: the PC's ``ward`` setting (sent as ``ward_code``; not sent at all when None,
+        so a server older than the field still enrols the PC). A code for another ward is
+        :class:`~app.sync.errors.ServerRefused` (``ward_mismatch``) with a message naming the
+        setting; the code is not used up."""
         code = code.strip().upper()
         if not _ENROLMENT_CODE.fullmatch(code):
             raise UserFacingError(
                 "code: an enrolment code is four groups of four letters or digits, like "
                 "ABCD-EFGH-JKLM-NPQR; nothing was sent."
             )
-        body = _request(EnrolRequest, code=code, device_name=device_name)
-        return self._call("POST", "/enrol", EnrolResponse, body=body)
+        given = {"ward_code": ward} if ward is not None else {}
+        body = _request(EnrolRequest, code=code, device_name=device_name, **given)
+        try:
+            return self._call("POST", "/enrol", EnrolResponse, body=body, exclude_unset=True)
+        except ServerRefused as exc:
+            if exc.code is ErrorCode.WARD_MISMATCH and ward is not None:
+                raise ServerRefused(ward_mismatch_message(ward), exc.code) from None
+            raise
 
     def sign_in(self, username: str, password: str) -> SignInResponse:
         """Have the server vouch for a member of staff on this device (``POST /sign-in``)."""
@@ -228,13 +246,14 @@ class Transport:
         *,
         body: BaseModel | None = None,
         params: dict[str, str] | None = None,
+        exclude_unset: bool = False,
     ) -> M:
         device_time = self._clock()
         headers = {DEVICE_TIME_HEADER: device_time.isoformat()}
         content = None
         if body is not None:
             headers["Content-Type"] = "application/json"
-            content = body.model_dump_json().encode()
+            content = body.model_dump_json(exclude_unset=exclude_unset).encode()
         try:
             response = self._client.request(
                 method, path, content=content, params=params, headers=headers

@@ -7,7 +7,10 @@ from these models, so it is the contract both sides are tested against.
 Protocol (design.md "Sync"; issue "Trust server and offline-first sync"), all under ``/v1``:
 
 - ``POST /v1/enrol`` — a one-time enrolment code (issued by trust IT for one ward, expiring)
-  becomes a device credential. No other credential needed; a code works once.
+  becomes a device credential. No other credential needed; a code works once. A PC whose
+  machine-wide settings name its ward sends that ward's code (``ward_code``); a code issued for
+  a ward with another code is refused (:data:`ErrorCode.WARD_MISMATCH`) without being used up
+  and without making a device. Without ``ward_code`` (older clients) any ward's code works.
 - Every other request carries the device credential as ``Authorization: Bearer <token>`` and
   the device's clock in the :data:`DEVICE_TIME_HEADER` header. The server refuses a request
   whose device time is more than :data:`MAX_CLOCK_SKEW` away from its own
@@ -47,7 +50,7 @@ from uuid import UUID
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from app.models.base import Instant, ShortText
-from app.models.people import AccessRole, Username
+from app.models.people import AccessRole, Username, WardCode
 from app.models.revision import Revision
 
 #: The version prefix of every endpoint.
@@ -105,6 +108,7 @@ class ErrorCode(StrEnum):
     ACCOUNT_LOCKED = "account_locked"  # 423: too many failed sign-ins
     SLOW_DOWN = "slow_down"  # 429: failed sign-ins come too fast; Retry-After says when
     CLOCK_SKEW = "clock_skew"  # 409: the device clock is too far from the server's
+    WARD_MISMATCH = "ward_mismatch"  # 409: an enrolment code for another ward than ward_code
     NOT_FOUND = "not_found"  # 404
     CONFLICT = "conflict"  # 409: e.g. the same revision id with different content
     UNAVAILABLE = "unavailable"  # 503: the database does not answer; try again later
@@ -135,10 +139,15 @@ class WardInfo(WireModel):
 
 
 class EnrolRequest(WireModel):
-    """A one-time code and a name for the PC that trust IT will recognise in the device list."""
+    """A one-time code and a name for the PC that trust IT will recognise in the device list.
+
+    ``ward_code``: the code of the ward the PC's machine-wide settings say it serves (the
+    ``ward`` setting), in the trust's upper-case form; the code must then have been issued for
+    the ward with that code, exactly. None (or absent, as older clients send it): any ward."""
 
     code: EnrolmentCode
     device_name: ShortText
+    ward_code: WardCode | None = None
 
 
 class EnrolResponse(WireModel):

@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
         now: Callable[[], datetime] = utc_now,
         server_url: str | None = None,
         trust_ca_certificate: Path | None = None,
+        ward: str | None = None,
         settings: SettingsSources | None = None,
     ) -> None:
         super().__init__()
@@ -232,6 +233,8 @@ class MainWindow(QMainWindow):
         )
         self._server_url = server_url
         self._trust_ca_certificate = trust_ca_certificate
+        #: The machine-wide ``ward`` setting: enrolment codes must be for this ward.
+        self._ward = ward
         #: Where each setting came from, as at start (None: read when About this PC is opened).
         self._settings = settings
         self.idle = IdleWatcher(idle_lock_minutes, now=now, parent=self)
@@ -243,7 +246,7 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet("background: #fff3c4; color: #3d2e00; padding: 6px;")
         self.banner.hide()
         self.sign_in = SignInPage()
-        self.set_up = SetUpPage(server_url)
+        self.set_up = SetUpPage(server_url, ward)
         self.problem = FolderProblemPage()
         self.stack = QStackedWidget()
         for page in (self.sign_in, self.set_up, self.problem):
@@ -358,6 +361,7 @@ class MainWindow(QMainWindow):
             ca_certificate=self._trust_ca_certificate,
             on_enrolled=page.show_enrolled,
             on_error=page.show_error,
+            ward=self._ward,
         )
 
     def _first_sign_in(self, first: FirstSignIn) -> None:

@@ -268,9 +268,14 @@ class Trust:
     def code(self, ward: WardRow, valid_hours: int = 24) -> str:
         return self._admin(lambda s: admin.issue_code(s, s.get(WardRow, ward.id), valid_hours)[0])
 
-    def enrol(self, code: str, name: str = "Ward PC") -> httpx.Response:
+    def enrol(
+        self, code: str, name: str = "Ward PC", ward_code: str | None = None
+    ) -> httpx.Response:
+        """``POST /enrol``; ``ward_code`` only in the body when given (as older PCs send it)."""
         with plain_http(self.url) as client:
             body = {"code": code, "device_name": name}
+            if ward_code is not None:
+                body["ward_code"] = ward_code
             return client.post("/enrol", json=body, headers=device_headers(None))
 
     def device(self, ward: WardRow, name: str = "Ward PC") -> Device:

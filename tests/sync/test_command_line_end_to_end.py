@@ -1,7 +1,8 @@
 """End to end on the command line (issue 7, acceptance), every step its own process as trust
 IT and ward staff would run it: ``rpr-server admin`` migrates, initialises the trust, adds a
 ward and two nurses and issues two codes; ``rpr-server serve`` listens on a loopback port;
-``rpr enrol`` makes two ward PCs' stores (each ends with a first sync: the ward and the
+``rpr enrol`` makes two ward PCs' stores on PCs whose machine-wide settings, written as the
+Windows installer writes them, name the ward (each ends with a first sync: the ward and the
 accounts arrive); ``rpr demo-data`` makes the demo ward's records on the first, as its ward
 manager; ``rpr sync`` on both; the second PC holds the first PC's records and ``rpr status``
 says all is sent.
@@ -42,7 +43,9 @@ def run(*command: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
-def test_two_ward_pcs_enrolled_and_synced_on_the_command_line(tmp_path: Path) -> None:
+def test_two_ward_pcs_enrolled_and_synced_on_the_command_line(
+    tmp_path: Path, settings_files: tuple[Path, Path]
+) -> None:
     password_file = tmp_path / "password.txt"
     password_file.write_text(PASSWORD + "\n", encoding="utf-8")
     passphrase_file = tmp_path / "passphrase.txt"
@@ -106,6 +109,8 @@ def test_two_ward_pcs_enrolled_and_synced_on_the_command_line(tmp_path: Path) ->
         ]
         port = free_port()
         server_url = f"http://127.0.0.1:{port}"
+        # Trust IT's machine-wide settings file (RPR_MACHINE_SETTINGS_FILE, inherited).
+        settings_files[0].write_text("[rpr]\nsettings_version=1\nward='ASH-1'\n")
         with served_process("--port", str(port), env=server_env):
             client_env = {"RPR_PASSWORD": PASSWORD}
             rpr = str(BIN / "rpr")

@@ -199,6 +199,41 @@ def test_a_failed_sign_in_leaves_no_store_and_says_the_code_is_spent(
     assert "already used or expired" in capsys.readouterr().err
 
 
+def test_a_pc_set_up_for_a_ward_is_enrolled_only_with_a_code_for_that_ward(
+    trust: Trust,
+    tmp_path: Path,
+    settings_files: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ours, theirs = trust.ward(), trust.ward()
+    nurse, their_nurse = trust.account(ours), trust.account(theirs)
+    machine, _ = settings_files
+    monkeypatch.setenv("RPR_PASSWORD", PASSWORD)
+    data_dir = tmp_path / "pc"
+    their_code = trust.code(theirs)
+    # As the Windows installer writes it, the ward code in lower case as IT might type it.
+    machine.write_text(f"[rpr]\nsettings_version=1\nward='{str(ours.code).lower()}'\n")
+
+    assert enrol(trust, their_code, data_dir, nurse) == EXIT_USER_ERROR
+    out, err = capsys.readouterr()
+    assert err == (
+        f"rpr: This PC is set up by trust IT for ward {ours.code} (the ward setting); this "
+        "enrolment code is for another ward. Nothing was changed; ask trust IT for a code for "
+        f"{ours.code}.\n"
+    )
+    assert "Enrolled" not in out
+    assert not data_dir.exists()
+
+    assert enrol(trust, trust.code(ours), data_dir, nurse) == 0
+    assert f"for {ours.name} as device" in capsys.readouterr().out
+
+    # The refused code was not used up: it enrols a PC set up for its own ward.
+    machine.write_text(f"[rpr]\nward='{theirs.code}'\n")
+    assert enrol(trust, their_code, tmp_path / "their-pc", their_nurse) == 0
+    assert f"for {theirs.name} as device" in capsys.readouterr().out
+
+
 def test_demo_data_on_an_enrolled_pc_is_a_ward_managers_and_never_mixed_with_patients(
     trust: Trust,
     tmp_path: Path,

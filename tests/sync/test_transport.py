@@ -36,9 +36,10 @@ def stub() -> Iterator[tuple[str, Canned]]:
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             canned.seen.append(
-                {k.lower(): v for k, v in self.headers.items()} | {"path": self.path}
+                {k.lower(): v for k, v in self.headers.items()}
+                | {"path": self.path, "body": body.decode()}
             )
             self.send_response_only(canned.status)
             for name, value in canned.headers.items():
@@ -90,6 +91,37 @@ def test_an_enrolment_carries_no_credential(stub: tuple[str, Canned]) -> None:
     with Transport(url) as transport, pytest.raises(CredentialRefused, match="new code"):
         transport.enrol("abcd-efgh-jkmn-pqrs", "Ward PC 3")
     assert "authorization" not in canned.seen[0]
+
+
+def test_an_enrolment_sends_the_ward_setting_only_when_there_is_one(
+    stub: tuple[str, Canned],
+) -> None:
+    url, canned = stub
+    canned.status, canned.body = 403, error(ErrorCode.CODE_INVALID)
+    with Transport(url) as transport:
+        for ward in (None, "OAK"):
+            with pytest.raises(CredentialRefused):
+                transport.enrol("abcd-efgh-jkmn-pqrs", "Ward PC 3", ward=ward)
+    # Without the setting, the body an older server knows (it refuses unknown fields).
+    assert [json.loads(seen["body"]) for seen in canned.seen] == [
+        {"code": "ABCD-EFGH-JKMN-PQRS", "device_name": "Ward PC 3"},
+        {"code": "ABCD-EFGH-JKMN-PQRS", "device_name": "Ward PC 3", "ward_code": "OAK"},
+    ]
+
+
+def test_a_code_for_another_ward_is_explained_with_the_ward_setting(
+    stub: tuple[str, Canned],
+) -> None:
+    url, canned = stub
+    canned.status = 409
+    canned.body = error(ErrorCode.WARD_MISMATCH, "for another ward", field="ward_code")
+    with Transport(url) as transport, pytest.raises(ServerRefused) as caught:
+        transport.enrol("abcd-efgh-jkmn-pqrs", "Ward PC 3", ward="OAK")
+    assert caught.value.code is ErrorCode.WARD_MISMATCH
+    assert str(caught.value) == (
+        "This PC is set up by trust IT for ward OAK (the ward setting); this enrolment code is "
+        "for another ward. Nothing was changed; ask trust IT for a code for OAK."
+    )
 
 
 @pytest.mark.parametrize(

@@ -40,12 +40,17 @@ def clock() -> Clock:
 
 @pytest.fixture
 def make_window(qtbot, clock: Clock) -> Iterator[Callable[[Path], MainWindow]]:  # type: ignore[no-untyped-def]
-    """``make_window(folder)``: the ward client window on ``folder``, closed afterwards."""
+    """``make_window(folder)``: the ward client window on ``folder``, closed afterwards
+    (``ward=``: the machine-wide ``ward`` setting it was started with)."""
     windows: list[MainWindow] = []
 
-    def make(folder: Path, idle_lock_minutes: int = 10) -> MainWindow:
+    def make(folder: Path, idle_lock_minutes: int = 10, ward: str | None = None) -> MainWindow:
         window = MainWindow(
-            folder, policy=DEFAULT_POLICY, idle_lock_minutes=idle_lock_minutes, now=clock
+            folder,
+            policy=DEFAULT_POLICY,
+            idle_lock_minutes=idle_lock_minutes,
+            now=clock,
+            ward=ward,
         )
         qtbot.addWidget(window)
         window.show()

@@ -85,6 +85,34 @@ def test_a_managed_setting_shows_its_file_and_cannot_be_edited(
     qtbot.waitUntil(lambda: window.findChildren(AboutThisPc) == [])
 
 
+def test_settings_in_the_installers_rpr_table_show_as_managed_with_the_ward(
+    make_window: Callable[[Path], MainWindow],
+    settings_files: tuple[Path, Path],
+    qtbot: QtBot,
+    tmp_path: Path,
+) -> None:
+    machine, user = settings_files
+    window = make_window(tmp_path / "ward")
+    dialog = _open(window, qtbot)
+    assert {row[0]: row[1:] for row in dialog.rows()}["ward"] == ("not set", "", "default")
+    dialog.close()
+    qtbot.waitUntil(lambda: window.findChildren(AboutThisPc) == [])
+
+    # As the Windows installer writes the file: every key in an [rpr] section.
+    machine.write_text("[rpr]\nsettings_version=1\nward='OAK'\nidle_lock_minutes=5\n")
+    user.write_text("ward = 'ELM-7'\n")
+    dialog = _open(window, qtbot)
+    rows = {row[0]: row[1:] for row in dialog.rows()}
+    organisation = f"set by your organisation ({machine})"
+    assert rows["ward"] == ("OAK", MANAGED, organisation)
+    assert rows["idle_lock_minutes"] == ("5", MANAGED, organisation)
+    assert dialog.ignored.text() == (
+        f"Ignored ward in this user's settings ({user}): only your organisation's settings "
+        "file may set it."
+    )
+    dialog.close()
+
+
 def test_the_window_shows_the_settings_it_was_started_with(
     settings_files: tuple[Path, Path], qtbot: QtBot, tmp_path: Path
 ) -> None:

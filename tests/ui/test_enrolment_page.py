@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -77,6 +78,65 @@ def test_an_empty_folder_is_enrolled_and_the_member_of_staff_signed_in(
     assert enrolment is not None
     assert enrolment.ward_id == ward.id
     assert enrolment.server_url == trust.url
+
+
+def _type(qtbot: QtBot, field, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Replace what ``field`` holds by typing, as a person does (select all, type over)."""
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    qtbot.keyClicks(field, text)
+
+
+def test_a_pc_set_up_for_a_ward_takes_only_a_code_for_that_ward(
+    qtbot: QtBot, make_window, trust: Trust, tmp_path: Path
+) -> None:
+    ours, theirs = trust.ward(), trust.ward()
+    nurse = trust.account(ours)
+    their_code = trust.code(theirs)
+    folder = tmp_path / "ward-pc"
+    window = make_window(folder, ward=ours.code)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.set_up)
+    page = window.set_up.enrol
+    assert page.ward.isVisible()
+    assert f"for ward <b>{ours.code}</b> (the ward setting)" in page.ward.text()
+
+    _type(qtbot, page.server_url, trust.url)
+    _type(qtbot, page.code, their_code.lower())
+    _type(qtbot, page.device_name, "Oak PC 1")
+    _type(qtbot, page.username, nurse)
+    _type(qtbot, page.password, PASSWORD)
+    qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(page.error.text()), timeout=WAIT)
+    assert page.error.text() == (
+        f"code: This PC is set up by trust IT for ward {ours.code} (the ward setting); this "
+        "enrolment code is for another ward. Nothing was changed; ask trust IT for a code for "
+        f"{ours.code}."
+    )
+    assert not page.enrolled.isVisible()
+    assert page.code.isEnabled()  # nothing was used up: another code may be typed
+    assert page.button.isEnabled()
+    assert not folder.exists()
+    # The refused code still works, for a PC of its own ward.
+    assert trust.enrol(their_code, ward_code=theirs.code).status_code == 200
+
+    _type(qtbot, page.code, trust.code(ours))
+    _type(qtbot, page.password, PASSWORD)  # cleared after the refusal
+    with qtbot.waitSignal(window.work_shown, timeout=WAIT):
+        qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+    window.close()
+    with Store.open(folder, nurse, PASSWORD) as store:
+        enrolment = store.sync.enrolment()
+    assert enrolment is not None
+    assert enrolment.ward_id == ours.id
+
+
+def test_a_pc_with_no_ward_setting_does_not_mention_one(
+    qtbot: QtBot, make_window, tmp_path: Path
+) -> None:
+    window = make_window(tmp_path / "ward-pc")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.set_up)
+    assert not window.set_up.enrol.ward.isVisible()
 
 
 def test_a_server_that_does_not_answer_is_named(

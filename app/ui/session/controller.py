@@ -200,10 +200,12 @@ class Session(QObject):
         ca_certificate: Path | None,
         on_enrolled: Callable[[PendingEnrolment], None],
         on_error: Callable[[str], None],
+        ward: str | None = None,
     ) -> None:
         """Enrol this PC with the trust's server (unless an earlier attempt already did), then
         the member of staff signs in against it, the store is made and they are signed in
-        (see :mod:`app.ui.session.enrolment`). ``on_enrolled`` follows the first step."""
+        (see :mod:`app.ui.session.enrolment`). ``on_enrolled`` follows the first step.
+        ``ward``: the PC's ``ward`` setting, which the enrolment code must be for."""
         data_dir = self.data_dir
 
         def create(pending: PendingEnrolment) -> None:
@@ -228,7 +230,7 @@ class Session(QObject):
         def first_step() -> PendingEnrolment:
             # Refuse a folder that holds anything before the one-time code is used up.
             inspect_folder(data_dir).require_empty_for_setup()
-            return enrol_device(form, ca_certificate)
+            return enrol_device(form, ca_certificate, ward)
 
         self._runner.run(first_step, on_done=enrolled, on_error=lambda e: on_error(str(e)))
 

@@ -2,6 +2,7 @@
 run"). The form asks what ``rpr enrol`` asks: the server's address, the one-time code from
 trust IT, a name for the PC, then a member of staff's username and password, checked by the
 server. Shows a progress indicator while the server is asked; says which field is wrong.
+When trust IT's settings name the PC's ward, the page says so: only a code for that ward works.
 """
 
 from __future__ import annotations
@@ -28,7 +29,12 @@ class EnrolPage(QWidget):
 
     submitted = Signal(object)
 
-    def __init__(self, server_url: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        server_url: str | None = None,
+        ward: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("enrol")
         intro = QLabel(
@@ -38,6 +44,15 @@ class EnrolPage(QWidget):
             "recovery key."
         )
         intro.setWordWrap(True)
+        self.ward = named(QLabel(), "This PC's ward")
+        self.ward.setWordWrap(True)
+        self.ward.setText(
+            f"Trust IT set this PC up for ward <b>{ward}</b> (the ward setting): use an "
+            "enrolment code issued for that ward."
+            if ward
+            else ""
+        )
+        self.ward.setVisible(bool(ward))
         self.server_url = named(QLineEdit(server_url or ""), "Trust server address")
         self.server_url.setPlaceholderText("https://rpr.trust.example")
         self.code = named(QLineEdit(), "Enrolment code")
@@ -66,6 +81,7 @@ class EnrolPage(QWidget):
         self.error = error_label()
         column = QVBoxLayout(self)
         column.addWidget(intro)
+        column.addWidget(self.ward)
         column.addLayout(form)
         column.addWidget(self.enrolled)
         column.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignLeft)

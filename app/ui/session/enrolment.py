@@ -89,15 +89,18 @@ class FirstSignIn:
     colleague_password: str
 
 
-def enrol_device(form: EnrolmentForm, ca_certificate: Path | None) -> PendingEnrolment:
-    """Step one: the one-time code becomes this PC's device credential."""
+def enrol_device(
+    form: EnrolmentForm, ca_certificate: Path | None, ward: str | None = None
+) -> PendingEnrolment:
+    """Step one: the one-time code becomes this PC's device credential. ``ward``: the PC's
+    ``ward`` setting; a code issued for another ward is refused, still unused ("code: …")."""
     from app.sync.transport import Transport, checked_server_url  # noqa: PLC0415
 
     url = checked_server_url(form.server_url)
     if not form.device_name.strip():
         raise UserFacingError("PC name: give this PC a name trust IT will recognise")
     with server_errors(), Transport(url, ca_certificate=ca_certificate) as anonymous:
-        enrolled = anonymous.enrol(form.code, form.device_name.strip())
+        enrolled = anonymous.enrol(form.code, form.device_name.strip(), ward=ward)
     return PendingEnrolment(url, enrolled)
 
 
@@ -205,10 +208,9 @@ def _message(exc: SyncFailed) -> str:
         return SIGN_IN_REFUSED
     fields = {
         ErrorCode.CODE_INVALID: "code",
+        ErrorCode.WARD_MISMATCH: "code",
         ErrorCode.SLOW_DOWN: "username or password",
         ErrorCode.ACCOUNT_LOCKED: "username or password",
     }
-    field = "server"
-    if isinstance(exc, CredentialRefused) and exc.code is not None:
-        field = fields.get(exc.code, "server")
+    field = fields.get(exc.code, "server") if exc.code is not None else "server"
     return f"{field}: {text}"

@@ -156,7 +156,12 @@ class SetUpPage(QWidget):
 
     submitted = Signal(object)  # StandaloneSetUp
 
-    def __init__(self, server_url: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        server_url: str | None = None,
+        ward: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("set-up")
         title = QLabel("<h2>Set up this ward PC</h2>")
@@ -166,7 +171,7 @@ class SetUpPage(QWidget):
             "up as a <b>standalone ward PC</b>."
         )
         choice.setWordWrap(True)
-        self.enrol = EnrolPage(server_url)
+        self.enrol = EnrolPage(server_url, ward)
         self.choices = named(QTabWidget(), "How to set up this PC")
         self.choices.addTab(self.enrol, "&Enrol this PC with the trust's server")
         self.choices.addTab(self._standalone_form(), "S&tandalone ward PC")

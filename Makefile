@@ -13,7 +13,7 @@ XCB_PACKAGES := xvfb libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x
 # What the report tests read PDFs back with (qpdf --check; pdftotext, pdffonts, pdftoppm).
 PDF_TOOLS := qpdf poppler-utils
 
-.PHONY: run test check lint typecheck imports pytest pdf-tools report-pages installer installer-test soak bench screenshots safety-case demo-reset clean
+.PHONY: run test check lint typecheck imports pytest pdf-tools report-pages installer installer-test soak bench bench-installer screenshots safety-case demo-reset clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,9 @@ run: $(INSTALLED)
 	@test -f $(DATA_DIR)/rpr.db || $(BIN)/rpr demo-data --data-dir $(DATA_DIR)
 	$(BIN)/rpr --data-dir $(DATA_DIR)
 
-## Everything CI runs: format, lint, types, import rules, then the tests.
-test: check pytest
+## Everything CI runs: format, lint, types, import rules, the tests, then the installers built and
+## checked end to end (issue 9: `.ci/run` runs them too).
+test: check pytest installer-test
 
 check: lint typecheck imports
 
@@ -60,6 +61,12 @@ soak: $(INSTALLED)
 bench: $(INSTALLED)
 	$(TEST_ENV) scripts/with-postgres $(BIN)/python -m bench --write docs/benchmarks.md
 	$(TEST_ENV) scripts/with-postgres $(BIN)/python -m bench --sync-only --write docs/benchmarks-sync.md
+	$(MAKE) bench-installer
+
+## The installer benchmarks: build time, artifact sizes, built program's start against source.
+bench-installer: $(INSTALLED)
+	@installers/system-packages.sh test
+	$(TEST_ENV) $(BIN)/python -m bench.run_installer --write docs/benchmarks-installer.md
 
 ## Screenshots of the main screens under Xvfb, from a fresh demo ward (docs/screenshots/).
 screenshots: $(INSTALLED)
@@ -70,11 +77,13 @@ screenshots: $(INSTALLED)
 safety-case: $(INSTALLED)
 	$(TEST_ENV) $(BIN)/python -m scripts.safety_case --out docs/safety/safety-case.md
 
-## The installers (issue 9): one-folder build, .deb, signatures and manifest in build/installer/.
+## The installers (issue 9): one-folder build, .deb, MSI (wixl; Authenticode-signed), signatures
+## and manifest in build/installer/ (installers/README.md).
 installer: $(INSTALLED)
 	installers/build.sh
 
-## Build the installers and check them end to end (slow; not part of `make test` yet).
+## Build the installers and check them end to end: the program, the .deb in a throwaway root, the
+## MSI under wine (about 4 minutes; the last part of `make test`).
 installer-test: $(INSTALLED)
 	@installers/system-packages.sh test
 	$(TEST_ENV) $(BIN)/pytest -m installer -p no:cacheprovider tests/installers

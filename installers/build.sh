@@ -3,9 +3,15 @@
 #   dist/rpr/                       the one-folder build (PyInstaller, installers/rpr.spec)
 #   rpr_VERSION_ARCH.deb            the Debian package (installers/linux/build-deb.sh)
 #   rpr_VERSION_ARCH.deb.asc        its detached OpenPGP signature
+#   rpr-VERSION-x64.msi (.asc)      the Windows Installer package around the same build
+#                                   (installers/windows/build-msi.sh, wixl), Authenticode-signed
+#                                   (installers/windows/sign-msi): here it proves the authoring
+#                                   only, the Windows program is built on a Windows agent
+#   rpr-authenticode-ca.pem         the throwaway Authenticode CA, when no certificate is given
 #   SHA256SUMS, SHA256SUMS.asc      the SHA-256 manifest of the artifacts, signed
 #   rpr-signing-key.asc             the public key they verify against
-# Check an artifact with installers/verify. Signing key: see installers/sign.sh.
+# Check an artifact with installers/verify. Signing key: see installers/sign.sh; Authenticode
+# certificate and timestamp server: see installers/windows/sign-msi.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -60,11 +66,18 @@ compgen -G "$internal/rpr[-.]*-info" >/dev/null ||
 "$bundle/rpr" --version
 
 echo "== Debian package"
-rm -f "$OUT"/*.deb "$OUT"/*.asc "$OUT/SHA256SUMS"
+rm -f "$OUT"/*.deb "$OUT"/*.msi "$OUT"/*.asc "$OUT/SHA256SUMS"
 deb=$("$HERE/linux/build-deb.sh" "$bundle" "$OUT")
 
+echo "== Windows Installer package (wixl), Authenticode signature"
+rm -f "$OUT"/*.msi "$OUT/rpr-authenticode-ca.pem"
+msi_started=$(date +%s)
+msi=$("$HERE/windows/build-msi.sh" "$bundle" "$OUT")
+"$HERE/windows/sign-msi" "$msi"
+echo "MSI built and signed in $(($(date +%s) - msi_started)) s"
+
 echo "== signatures and manifest"
-"$HERE/sign.sh" "$OUT" "$deb"
+"$HERE/sign.sh" "$OUT" "$deb" "$msi"
 
 echo "built in $(($(date +%s) - started)) s:"
-(cd "$OUT" && du -sh dist/rpr && ls -l "$(basename "$deb")" ./*.asc SHA256SUMS)
+(cd "$OUT" && du -sh dist/rpr && ls -l "$(basename "$deb")" "$(basename "$msi")" ./*.asc SHA256SUMS)

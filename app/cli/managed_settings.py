@@ -54,6 +54,11 @@ def parse_assignments(given: Sequence[str]) -> dict[str, Any]:
             )
         if key in values:
             raise UserFacingError(f"--set {key}: given twice; nothing was written.")
+        if not raw.strip():
+            raise UserFacingError(
+                f"--set {key}: give a value (to remove a setting, edit the file); nothing was "
+                "written."
+            )
         values[key] = _checked(key, raw.strip())
     return values
 
@@ -66,7 +71,7 @@ def _checked(key: str, raw: str) -> Any:
     try:
         value = adapter.validate_python(raw)
     except ValidationError as exc:
-        rule = exc.errors()[0]["msg"]
+        rule = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
         raise UserFacingError(f"{key}: {rule}; nothing was written.") from None
     if isinstance(value, Path):
         return str(value)

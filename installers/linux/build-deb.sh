@@ -6,11 +6,14 @@
 #   /usr/bin/rpr                                the launcher
 #   /usr/share/applications/rpr.desktop         the desktop entry
 #   /usr/share/icons/hicolor/scalable/apps/rpr.svg
-#   /etc/rpr/settings.toml                      the machine-wide settings (a conffile)
+#   /usr/share/rpr/settings.toml                the template of the machine-wide settings
 #   /usr/share/doc/rpr/                         copyright, the fonts' licence
-# and maintainer scripts: postinst makes the rpr-ward group and /var/lib/rpr (2770,
-# root:rpr-ward); postrm never deletes /var/lib/rpr. Depends: the packages holding the system
-# libraries the bundle needs and does not carry (objdump, ldconfig, dpkg -S).
+# and maintainer scripts: config and templates (debconf: the managed settings trust IT
+# preseeds); postinst makes the rpr-ward group and /var/lib/rpr (2770, root:rpr-ward) and
+# /etc/rpr/settings.toml (from the template, with the preseeded answers: not a conffile, as
+# the package's scripts write it); postrm never deletes /var/lib/rpr. Depends: debconf, and
+# the packages holding the system libraries the bundle needs and does not carry (objdump,
+# ldconfig, dpkg -S).
 # RPR_DEB_COMPRESSION (xz, gzip, zstd, none; default xz) and RPR_DEB_REVISION (default 1).
 set -euo pipefail
 
@@ -30,13 +33,13 @@ trap 'rm -rf "$stage"' EXIT
 pkg="$stage/rpr"
 
 install -d "$pkg/DEBIAN" "$pkg/opt" "$pkg/usr/bin" "$pkg/usr/share/applications" \
-    "$pkg/usr/share/icons/hicolor/scalable/apps" "$pkg/usr/share/doc/rpr" "$pkg/etc/rpr"
+    "$pkg/usr/share/icons/hicolor/scalable/apps" "$pkg/usr/share/doc/rpr" "$pkg/usr/share/rpr"
 cp -a "$bundle" "$pkg/opt/rpr"
 chmod -R u=rwX,go=rX "$pkg/opt/rpr"
 install -m 0755 "$HERE/launcher.sh" "$pkg/usr/bin/rpr"
 install -m 0644 "$HERE/rpr.desktop" "$pkg/usr/share/applications/rpr.desktop"
 install -m 0644 "$HERE/rpr.svg" "$pkg/usr/share/icons/hicolor/scalable/apps/rpr.svg"
-install -m 0644 "$HERE/settings.toml" "$pkg/etc/rpr/settings.toml"
+install -m 0644 "$HERE/settings.toml" "$pkg/usr/share/rpr/settings.toml"
 install -m 0644 "$ROOT/assets/fonts/LICENSE.txt" "$pkg/usr/share/doc/rpr/LICENSE.DejaVu.txt"
 cat >"$pkg/usr/share/doc/rpr/copyright" <<COPYRIGHT
 RPR, the Restrictive Practice Recorder. Proprietary (see the project's licence terms).
@@ -44,8 +47,8 @@ The program in /opt/rpr bundles Python, Qt (PySide6, LGPLv3), SQLCipher and othe
 libraries under their own licences; their licence files are in /opt/rpr/_internal.
 The DejaVu fonts: see LICENSE.DejaVu.txt.
 COPYRIGHT
-install -m 0755 "$HERE/postinst" "$HERE/postrm" "$pkg/DEBIAN/"
-echo /etc/rpr/settings.toml >"$pkg/DEBIAN/conffiles"
+install -m 0755 "$HERE/config" "$HERE/postinst" "$HERE/postrm" "$pkg/DEBIAN/"
+install -m 0644 "$HERE/templates" "$pkg/DEBIAN/"
 
 # The system libraries the bundle links against but does not carry (glibc, GL, fontconfig,
 # the X11 client libraries PyInstaller left out…), as the packages that hold them on this
@@ -56,7 +59,7 @@ mapfile -t elves < <(find "$pkg/opt/rpr" -type f \( -name '*.so*' -o -name rpr \
 bundled=$(find "$pkg/opt/rpr" \( -type f -o -type l \) -name '*.so*' -printf '%f\n' | sort -u)
 needed=$(objdump -p "${elves[@]}" 2>/dev/null | awk '$1 == "NEEDED" { print $2 }' | sort -u |
     comm -23 - <(printf '%s\n' "$bundled"))
-packages=(passwd)
+packages=(passwd "debconf (>= 0.5) | debconf-2.0")
 absent=()
 # No early exits in these pipelines: with pipefail a writer cut off (SIGPIPE) fails the build.
 cache=$(/sbin/ldconfig -p)
@@ -95,8 +98,7 @@ Description: Restrictive Practice Recorder ward client
 CONTROL
 
 # md5sums is what dpkg --verify checks installed files against.
-# Conffiles are left out, as dh_md5sums does (dpkg keeps their hashes itself).
-(cd "$pkg" && find . \( -path ./DEBIAN -o -path ./etc \) -prune -o -type f -printf '%P\0' | sort -z |
+(cd "$pkg" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z |
     xargs -0 md5sum >DEBIAN/md5sums)
 
 dpkg-deb --root-owner-group -Z"${RPR_DEB_COMPRESSION:-xz}" --build "$pkg" "$deb" >&2

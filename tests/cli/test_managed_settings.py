@@ -76,6 +76,8 @@ def test_setting_again_replaces_the_line_and_keeps_the_rest(
         ("idle_lock_minutes=ten", "idle_lock_minutes: Input should be a valid integer"),
         ("policy=relaxed", "--set policy: not a setting an installer sets"),
         ("server_url", "--set 'server_url': give KEY=VALUE"),
+        ("ward=", "--set ward: give a value (to remove a setting, edit the file)"),
+        ("ward=oak ward", "ward: must be 1 to 20 upper-case letters"),
     ],
 )
 def test_a_bad_value_or_key_is_refused_and_the_file_is_left_as_it_was(
@@ -123,9 +125,11 @@ def test_an_absent_file_without_a_template_is_made_with_just_those_settings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     machine = tmp_path / "etc" / "rpr" / "settings.toml"
-    code, _ = run(capsys, "--file", str(machine), "--set", "data_dir=/srv/rpr")
+    code, _ = run(
+        capsys, "--file", str(machine), "--set", "data_dir=/srv/rpr", "--set", "ward=ash-1"
+    )
     assert code == 0
-    assert machine.read_text(encoding="utf-8") == 'data_dir = "/srv/rpr"\n'
+    assert machine.read_text(encoding="utf-8") == 'data_dir = "/srv/rpr"\nward = "ASH-1"\n'
 
 
 def test_a_folder_that_cannot_be_made_is_a_clear_message(

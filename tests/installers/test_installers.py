@@ -4,7 +4,8 @@ folder outside the source tree, ``installers/verify`` accepts the .deb and refus
 byte changed, and the .deb installs, upgrades, removes and purges in a throwaway root.
 
 Slow (the build takes minutes): marked ``installer``, run by ``make installer-test`` only.
-``RPR_INSTALLER_BUILT=DIR`` checks an existing build output (``make installer``'s
+The chain is built once per session (``built``, tests/installers/chain.py), shared with
+test_msi.py; ``RPR_INSTALLER_BUILT=DIR`` checks an existing build output (``make installer``'s
 build/installer) instead of building a fresh one.
 """
 
@@ -12,18 +13,20 @@ from __future__ import annotations
 
 import os
 import re
+import selectors
 import shutil
 import stat
 import subprocess
 import time
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from app.config import load_settings
+from app.ui.app import ANNOUNCE_ENV, ANNOUNCED
+from tests.installers.chain import Built
 
 pytestmark = [pytest.mark.installer, pytest.mark.timeout(3600)]
 
@@ -34,16 +37,6 @@ SAVED_STORE = ROOT / "tests" / "store" / "saved_stores" / "schema-0001"
 SAVED_USER, SAVED_PASSWORD = "old.nurse", "saved store passphrase"
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 WINDOW_TITLE = "RPR — Restrictive Practice Recorder"
-
-
-@dataclass(frozen=True)
-class Built:
-    """What installers/build.sh left in its output folder."""
-
-    out: Path
-    bundle: Path
-    deb: Path
-    seconds: float
 
 
 def _run(
@@ -63,21 +56,6 @@ def _run(
 def _ok(result: subprocess.CompletedProcess[str]) -> str:
     assert result.returncode == 0, f"{result.args} exited {result.returncode}:\n{result.stderr}"
     return result.stdout
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    given = os.environ.get("RPR_INSTALLER_BUILT")
-    started = time.monotonic()
-    if given:
-        out = Path(given).resolve()
-    else:
-        out = tmp_path_factory.mktemp("installer-out")
-        result = _run([INSTALLERS / "build.sh"], env={**os.environ, "RPR_INSTALLER_OUT": str(out)})
-        assert result.returncode == 0, f"build.sh failed:\n{result.stdout}\n{result.stderr}"
-    debs = sorted(out.glob("rpr_*.deb"))
-    assert len(debs) == 1, debs
-    return Built(out, out / "dist" / "rpr", debs[0], time.monotonic() - started)
 
 
 def _clean_env(home: Path, **extra: str) -> dict[str, str]:
@@ -178,6 +156,37 @@ def started(tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, 9)
                 process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def _window_shown(client: subprocess.Popen[bytes], log: Path, timeout: float = 120) -> None:
+    """Wait for the client's line saying its window is up (``RPR_ANNOUNCE_WINDOW``); fails
+    with its log when it ends first or says nothing in ``timeout`` seconds."""
+    assert client.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(client.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + timeout
+        while selector.select(max(0.0, deadline - time.monotonic())):
+            line = client.stdout.readline()
+            if not line:
+                break
+            if line.decode(errors="replace").strip() == ANNOUNCED:
+                return
+    raise AssertionError(f"the window did not show: {log.read_text(errors='replace')}")
+
+
+def _start_client(
+    program: Path, folder: Path, env: dict[str, str], log: Path
+) -> subprocess.Popen[bytes]:
+    with log.open("wb") as sink:
+        return subprocess.Popen(
+            [program, "--data-dir", folder],
+            env={**env, ANNOUNCE_ENV: "1"},
+            stdout=subprocess.PIPE,
+            stderr=sink,
+            start_new_session=True,
+        )
 
 
 def test_the_built_program_opens_the_demo_ward_window_offscreen(
@@ -187,16 +196,9 @@ def test_the_built_program_opens_the_demo_ward_window_offscreen(
     started: list[subprocess.Popen[bytes]],
 ) -> None:
     log = tmp_path / "client.log"
-    with log.open("wb") as sink:
-        client = subprocess.Popen(
-            [elsewhere, "--data-dir", demo_ward[0]],
-            env=_clean_env(tmp_path / "home"),
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    client = _start_client(elsewhere, demo_ward[0], _clean_env(tmp_path / "home"), log)
     started.append(client)
-    time.sleep(10)  # a missing platform plugin or library aborts within a second or two
+    _window_shown(client, log)  # a missing platform plugin or library ends it before this
     assert client.poll() is None, log.read_text(errors="replace")
     assert "platform plugin" not in log.read_text(errors="replace")
 
@@ -228,24 +230,10 @@ def test_the_built_program_opens_the_demo_ward_window_on_x11(
     display = _xvfb(started)
     env = _clean_env(tmp_path / "home", DISPLAY=display, QT_QPA_PLATFORM="xcb")
     log = tmp_path / "client.log"
-    with log.open("wb") as sink:
-        client = subprocess.Popen(
-            [elsewhere, "--data-dir", demo_ward[0]],
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    client = _start_client(elsewhere, demo_ward[0], env, log)
     started.append(client)
-    deadline = time.monotonic() + 90
-    tree = ""
-    while time.monotonic() < deadline and client.poll() is None:
-        tree = _run(
-            ["xwininfo", "-root", "-tree"], env={"DISPLAY": display, "LANG": "C.UTF-8"}
-        ).stdout
-        if WINDOW_TITLE in tree:
-            break
-        time.sleep(1)
+    _window_shown(client, log)
+    tree = _run(["xwininfo", "-root", "-tree"], env={"DISPLAY": display, "LANG": "C.UTF-8"}).stdout
     assert client.poll() is None, log.read_text(errors="replace")
     assert WINDOW_TITLE in tree, log.read_text(errors="replace")
 
@@ -329,7 +317,30 @@ def _throwaway_root(root: Path) -> Path:
     (root / "etc/group").write_text("root:x:0:\n")
     (root / "etc/gshadow").write_text("root:*::\n")
     (root / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/sh\n")
+    # debconf reads its configuration and keeps its answers under DPKG_ROOT.
+    shutil.copy("/etc/debconf.conf", root / "etc/debconf.conf")
+    (root / "var/cache/debconf").mkdir(parents=True)
     return root
+
+
+def _preseed(root: Path, **answers: str) -> None:
+    """What trust IT does before a silent install: debconf answers for the rpr package."""
+    lines = "".join(f"rpr rpr/{key} string {value}\n" for key, value in answers.items())
+    env = {**os.environ, "DPKG_ROOT": str(root), "DEBIAN_FRONTEND": "noninteractive"}
+    _ok(subprocess.run(
+        ["debconf-set-selections"], input=lines, capture_output=True, text=True, env=env,
+        check=False, timeout=60,
+    ))  # fmt: skip
+
+
+def _answer(root: Path, question: str) -> str:
+    """The value debconf holds for ``rpr/QUESTION`` (its file database under DPKG_ROOT)."""
+    stanzas = (root / "var/cache/debconf/config.dat").read_text().split("\n\n")
+    stanza = next(s for s in stanzas if f"Name: rpr/{question}\n" in s)
+    values = [
+        line[len("Value:") :].strip() for line in stanza.splitlines() if line.startswith("Value:")
+    ]
+    return values[0] if values else ""
 
 
 def _dpkg(root: Path, *args: str | Path) -> str:
@@ -339,6 +350,8 @@ def _dpkg(root: Path, *args: str | Path) -> str:
     return _ok(
         _run(
             [
+                "env",
+                "DEBIAN_FRONTEND=noninteractive",
                 "dpkg",
                 f"--root={root}",
                 "--force-script-chrootless",
@@ -358,9 +371,17 @@ def test_the_deb_installs_upgrades_and_removes_in_a_throwaway_root_keeping_the_d
         pytest.skip("dpkg --root with the package's owners and groups needs root")
     root = _throwaway_root(tmp_path / "root")
     (root / "var/log").mkdir()
+    # A silent install with the managed settings preseeded, as trust IT deploys it.
+    _preseed(
+        root,
+        server_url="https://rpr.trust.example",
+        ward="ash-1",
+        trust_ca_certificate="/etc/rpr/trust-ca.pem",
+        idle_lock_minutes="7",
+    )
     _dpkg(root, "--install", built.deb)
 
-    # The files, the launcher, the desktop entry and icon, the settings as a conffile.
+    # The files, the launcher, the desktop entry and icon.
     program = root / "opt/rpr/rpr"
     assert os.access(program, os.X_OK)
     launcher = (root / "usr/bin/rpr").read_text()
@@ -373,15 +394,22 @@ def test_the_deb_installs_upgrades_and_removes_in_a_throwaway_root_keeping_the_d
     status = _dpkg(root, "--status", "rpr")
     assert "Status: install ok installed" in status
     assert f"Version: {VERSION}-" in status
-    assert "/etc/rpr/settings.toml" in status  # under Conffiles
+    assert "Conffiles" not in status  # the settings file is the scripts' (debconf), not dpkg's
     _dpkg(root, "--verify", "rpr")  # every installed file matches the package's md5sums
 
-    # The machine-wide settings file the package writes is one the client accepts.
+    # The machine-wide settings file the package writes holds the preseeded values, and is
+    # one the client accepts; only root may change it.
     settings_file = root / "etc/rpr/settings.toml"
     monkeypatch.setenv("RPR_MACHINE_SETTINGS_FILE", str(settings_file))
     settings = load_settings()
     assert settings.data_dir == Path("/var/lib/rpr")
-    assert settings.idle_lock_minutes == 10
+    assert settings.server_url == "https://rpr.trust.example"
+    assert settings.ward == "ASH-1"
+    assert settings.trust_ca_certificate == Path("/etc/rpr/trust-ca.pem")
+    assert settings.idle_lock_minutes == 7
+    info = settings_file.stat()
+    assert (stat.S_IMODE(info.st_mode), info.st_uid) == (0o644, 0)
+    assert _answer(root, "server_url") == ""  # used once, like an MSI property
 
     # The data folder: root and the rpr-ward group, setgid, nobody else.
     groups = {
@@ -401,12 +429,13 @@ def test_the_deb_installs_upgrades_and_removes_in_a_throwaway_root_keeping_the_d
 
     # A store in the data folder, and IT's change to the settings: an upgrade keeps both.
     shutil.copytree(SAVED_STORE, data / "store")
-    settings_file.write_text(settings_file.read_text().replace("= 10", "= 5"))
+    settings_file.write_text(settings_file.read_text().replace("= 7", "= 5"))
     _dpkg(root, "--install", built.deb)
     assert "idle_lock_minutes = 5" in settings_file.read_text()
+    assert 'server_url = "https://rpr.trust.example"' in settings_file.read_text()
     assert sorted(p.name for p in (data / "store").iterdir()) == ["keyslots.json", "rpr.db"]
 
-    # Removing: the program goes; the settings (a conffile) and the data stay.
+    # Removing: the program goes; the settings and the data stay.
     _dpkg(root, "--remove", "rpr")
     assert not (root / "opt/rpr").exists()
     assert not (root / "usr/bin/rpr").exists()
@@ -420,3 +449,29 @@ def test_the_deb_installs_upgrades_and_removes_in_a_throwaway_root_keeping_the_d
     assert stat.S_IMODE(data.stat().st_mode) == 0o2770
     assert (data / "store" / "rpr.db").read_bytes() == (SAVED_STORE / "rpr.db").read_bytes()
     assert "rpr" not in _run(["dpkg", f"--root={root}", "--list"]).stdout.split()
+
+
+def test_a_bad_preseeded_setting_stops_the_configuration_naming_it_until_it_is_corrected(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("dpkg --root with the package's owners and groups needs root")
+    root = _throwaway_root(tmp_path / "root")
+    (root / "var/log").mkdir()
+    _preseed(root, server_url="https://rpr.trust.example", idle_lock_minutes="500")
+    refused = _run(
+        ["env", "DEBIAN_FRONTEND=noninteractive", "dpkg", f"--root={root}",
+         "--force-script-chrootless", "--force-depends", f"--log={root / 'var/log/dpkg.log'}",
+         "--install", built.deb]
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert "idle_lock_minutes: Input should be less than or equal to 240" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert not (root / "etc/rpr/settings.toml").exists()  # nothing half-written
+    assert "half-configured" in _run(["dpkg", f"--root={root}", "--status", "rpr"]).stdout
+
+    _preseed(root, idle_lock_minutes="30")
+    _dpkg(root, "--configure", "--pending")
+    monkeypatch.setenv("RPR_MACHINE_SETTINGS_FILE", str(root / "etc/rpr/settings.toml"))
+    settings = load_settings()
+    assert (settings.server_url, settings.idle_lock_minutes) == ("https://rpr.trust.example", 30)

@@ -2,9 +2,11 @@
 (issue 8 item 3) — every active restriction and what falls due in the next hours.
 
 The records are loaded as the ward client's handover screen loads them
-(:func:`app.store.board.load_ward_board_inputs`, one read transaction); the handover itself is
-the domain's (:func:`app.models.handover.handover_from_board`, with the trust's clinical
-policy); the layout is :mod:`app.reports.handover_pdf`. Every clinician may print it.
+(:func:`app.store.board.load_ward_board_inputs`), with the restrictions beyond force
+(:func:`app.documents.restriction_records.load_beyond_force_inputs`), in one read
+transaction; the handover itself is the domain's (:func:`app.models.handover.handover_from_board`,
+with the trust's clinical policy); the layout is :mod:`app.reports.handover_pdf`. Every
+clinician may print it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from app.documents.base import Made, ReportCommand, ReportContext
+from app.documents.restriction_records import load_beyond_force_inputs
 from app.models.errors import UserFacingError
 from app.models.handover import HANDOVER_HORIZON, Handover, handover_from_board
 from app.models.patient import Patient
@@ -56,11 +59,14 @@ def horizon(value: str) -> timedelta:
 def load_handover(
     store: Store, ward_id: UUID, at: datetime, ahead: timedelta, policy: ClinicalPolicy
 ) -> tuple[Handover, Mapping[UUID, Patient]]:
-    """The handover of ``ward_id`` at ``at`` looking ``ahead``, and the patients it names."""
+    """The handover of ``ward_id`` at ``at`` looking ``ahead``, restrictions beyond force
+    included, and the patients it names."""
     with store.read() as reader:
         inputs = load_ward_board_inputs(reader, ward_id, at)
+        beyond = load_beyond_force_inputs(reader, ward_id, at)
     board = build_ward_board(inputs, at, policy)
-    return handover_from_board(board, horizon=ahead, policy=policy), inputs.patients
+    handover = handover_from_board(board, horizon=ahead, policy=policy, beyond_force=beyond)
+    return handover, {**beyond.patients, **inputs.patients}
 
 
 def make(ctx: ReportContext, args: argparse.Namespace) -> Made:

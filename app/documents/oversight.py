@@ -15,14 +15,19 @@ from typing import Any
 
 from app.documents.base import Made, ReportCommand, ReportContext
 from app.models.admission import HospitalSpell
+from app.models.blanket_restrictions import BlanketRestriction
 from app.models.clock import local_date
+from app.models.enhanced_observation import EnhancedObservation
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
+from app.models.individual_restrictions import IndividualRestriction
 from app.models.oversight import OversightRecords, oversight_figures
 from app.models.oversight_isolation import IsolationRecords
+from app.models.oversight_restrictions import RestrictionRecords
 from app.models.oversight_rules import Period, last_full_months
 from app.models.patient import Patient
 from app.models.people import Permission, Ward
+from app.models.psychological_cultural_restraint import CulturalRestraint, PsychologicalRestraint
 from app.models.seclusion import SeclusionEpisode, SeclusionObservation, SeclusionReview
 from app.models.segregation import LtsEpisode, LtsReview
 from app.reports.oversight import oversight_pdf, subject_line, title
@@ -79,7 +84,8 @@ def period_of(args: argparse.Namespace, today: date) -> Period:
 def load_records(ctx: ReportContext, period: Period, *, all_wards: bool) -> OversightRecords:
     """The records the figures need, from the open store: the period's incidents, the
     seclusion and LTS episodes running in it (with their observations and reviews), every
-    hospital spell of the scope and every patient."""
+    hospital spell of the scope and every patient, and the restrictions beyond force that
+    ran or happened in the period (issue 10)."""
     scope: dict[str, Any] = {} if all_wards else {"ward_id": ctx.ward.id}
     running: dict[str, Any] = {"starts_before": period.ends_at, "ends_after": period.starts_at}
     with ctx.store.read() as reader:
@@ -91,6 +97,18 @@ def load_records(ctx: ReportContext, period: Period, *, all_wards: bool) -> Over
         )
         lts = reader.find(LtsEpisode, **running, **scope)
         seclusion_ids = [e.id for e in seclusions]
+        happened: dict[str, Any] = {
+            "starts_from": period.starts_at,
+            "starts_before": period.ends_at,
+            **scope,
+        }
+        restrictions = RestrictionRecords(
+            blanket=reader.find(BlanketRestriction, **running, **scope),
+            individual=reader.find(IndividualRestriction, **running, **scope),
+            observations=reader.find(EnhancedObservation, **running, **scope),
+            psychological=reader.find(PsychologicalRestraint, **happened),
+            cultural=reader.find(CulturalRestraint, **happened),
+        )
         return OversightRecords(
             wards=reader.find(Ward),
             patients=reader.find(Patient),
@@ -108,6 +126,7 @@ def load_records(ctx: ReportContext, period: Period, *, all_wards: bool) -> Over
                 lts_episodes=lts,
                 lts_reviews=reader.find(LtsReview, parent_ids=[e.id for e in lts]),
             ),
+            restrictions=restrictions,
         )
 
 
@@ -139,7 +158,7 @@ def make(ctx: ReportContext, args: argparse.Namespace) -> Made:
 COMMAND = ReportCommand(
     name="oversight",
     help="figures for the oversight group: incidents, rates per 1,000 occupied bed days, "
-    "by protected characteristic, seclusion, LTS and reviews",
+    "by protected characteristic, seclusion, LTS, reviews and restrictions beyond force",
     permission=Permission.VIEW_WARD_FIGURES,
     add_arguments=_add_arguments,
     make=make,

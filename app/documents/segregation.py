@@ -5,8 +5,9 @@ domain.md §3 "What a segregation review document holds").
 Printing review documents is the ward manager's right (domain.md §7). The period is the last
 28 days up to now by default, or whole days on the ward clock from ``--from`` to ``--to``;
 either is clipped to the episode. Everything is read in one transaction — the episode, its
-patient and ward, every review, the engagement log, and the patient's incidents and
-seclusion episodes — as the ward client's LTS screen reads it
+patient and ward, every review, the engagement log, the patient's incidents and seclusion
+episodes, and the episode's steps to end it, IC(E)TR recommendations and senior-intervenor
+actions (issue 10) — as the ward client's LTS screen reads it
 (:func:`app.ui.isolation.loading.load_lts_detail`). The layout is
 :mod:`app.reports.segregation_review`.
 """
@@ -19,6 +20,7 @@ from uuid import UUID
 
 from app.documents.base import Made, ReportCommand, ReportContext, episode_on_ward, record_id
 from app.models.incident import UseOfForceIncident
+from app.models.lts_exit import IcetrRecommendation, LtsExitStep, SeniorIntervenorAction
 from app.models.people import Permission, Ward
 from app.models.policy import SegregationPolicy
 from app.models.seclusion import SeclusionEpisode
@@ -112,6 +114,9 @@ def load_lts_review_inputs(
         incidents=tuple(incidents),
         seclusions=tuple(seclusions),
         policy=policy,
+        exit_steps=tuple(reader.find(LtsExitStep, parent_id=episode.id)),
+        icetr_recommendations=tuple(reader.find(IcetrRecommendation, parent_id=episode.id)),
+        senior_intervenor_actions=tuple(reader.find(SeniorIntervenorAction, parent_id=episode.id)),
     )
 
 

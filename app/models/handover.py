@@ -15,7 +15,12 @@ What it is built from, all computed at one instant ``at`` by :mod:`app.models.wa
 - **incident records still open** (domain.md §2, good practice): a draft is due complete
   ``policy.recording.complete_within`` after the incident started ("the same shift, always
   within 24 h") and is handed over whatever its due time, as is a submitted record awaiting
-  a ward manager's sign-off (which has no due time).
+  a ward manager's sign-off (which has no due time);
+- **restrictions beyond force** (issue 10 item 4), when their records are given: enhanced
+  observation, individual and blanket restrictions in force with their reviews falling due,
+  and the LTS prompts — :mod:`app.models.handover_restrictions`. They are kept apart in
+  :attr:`Handover.beyond_force` (``items`` stays seclusion, LTS and incident records, each
+  of which opens an episode or an incident); :meth:`Handover.everything_due` lists both.
 
 Order: overdue first (the longest overdue first), then by due time, then undated items; ties
 by patient name. Overdue means strictly after the due time, as for every review clock
@@ -27,10 +32,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 from uuid import UUID
 
 from app.models.base import DomainModel, Instant
 from app.models.clock import as_utc
+from app.models.handover_restrictions import (
+    BeyondForceInputs,
+    BeyondForceOnHandover,
+    RestrictionInForce,
+    beyond_force_handover,
+)
 from app.models.policy import DEFAULT_POLICY, ClinicalPolicy, RecordingPolicy
 from app.models.review_clocks import ClockState, ReviewClock
 from app.models.ward_board import (
@@ -94,12 +106,31 @@ class Handover(DomainModel):
     restrictions: tuple[RestrictionOnHandover, ...]
     #: Every item, restrictions' reviews and open incident records together, in handover order.
     items: tuple[HandoverItem, ...]
+    #: Enhanced observation, individual and blanket restrictions, LTS prompts (issue 10).
+    beyond_force: BeyondForceOnHandover = BeyondForceOnHandover()
+
+    def everything_due(self) -> tuple[HandoverItem | RestrictionInForce, ...]:
+        """``items`` and the reviews of restrictions beyond force falling due, in one list in
+        handover order (overdue first, then by due time, then undated; ties by name)."""
+        lines: list[HandoverItem | RestrictionInForce] = [
+            *self.items,
+            *self.beyond_force.falling_due,
+        ]
+        return tuple(sorted(lines, key=_sort_key(self.at)))
 
 
-def _sort_key(at: datetime) -> Callable[[HandoverItem], tuple[bool, bool, datetime, str]]:
+class _Due(Protocol):
+    @property
+    def due_at(self) -> datetime | None: ...
+    @property
+    def patient_name(self) -> str: ...
+    def overdue_at(self, at: datetime) -> bool: ...
+
+
+def _sort_key(at: datetime) -> Callable[[_Due], tuple[bool, bool, datetime, str]]:
     far = datetime.max.replace(tzinfo=as_utc(at).tzinfo)
 
-    def key(item: HandoverItem) -> tuple[bool, bool, datetime, str]:
+    def key(item: _Due) -> tuple[bool, bool, datetime, str]:
         return (
             not item.overdue_at(at),
             item.due_at is None,
@@ -156,9 +187,11 @@ def handover_from_board(
     *,
     horizon: timedelta = HANDOVER_HORIZON,
     policy: ClinicalPolicy = DEFAULT_POLICY,
+    beyond_force: BeyondForceInputs | None = None,
 ) -> Handover:
-    """The handover of ``board`` (computed at ``board.at``) looking ``horizon`` ahead; see the
-    module docstring for what is included and in which order."""
+    """The handover of ``board`` (computed at ``board.at``) looking ``horizon`` ahead, with
+    the restrictions beyond force of ``beyond_force`` when given; see the module docstring
+    for what is included and in which order."""
     at = board.at
     until = at + horizon
     restrictions = [
@@ -184,6 +217,11 @@ def handover_from_board(
         until=until,
         restrictions=tuple(restrictions),
         items=tuple(sorted(items, key=_sort_key(at))),
+        beyond_force=(
+            BeyondForceOnHandover()
+            if beyond_force is None
+            else beyond_force_handover(beyond_force, at, until, policy)
+        ),
     )
 
 
@@ -193,7 +231,14 @@ def handover_items(
     *,
     horizon: timedelta = HANDOVER_HORIZON,
     policy: ClinicalPolicy = DEFAULT_POLICY,
+    beyond_force: BeyondForceInputs | None = None,
 ) -> Handover:
     """The handover of the ward whose records are ``inputs``, at ``at`` (pure: the clocks are
-    the ward board's, :func:`~app.models.ward_board.build_ward_board`)."""
-    return handover_from_board(build_ward_board(inputs, at, policy), horizon=horizon, policy=policy)
+    the ward board's, :func:`~app.models.ward_board.build_ward_board`), with the restrictions
+    beyond force of ``beyond_force`` when given."""
+    return handover_from_board(
+        build_ward_board(inputs, at, policy),
+        horizon=horizon,
+        policy=policy,
+        beyond_force=beyond_force,
+    )

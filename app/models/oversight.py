@@ -3,7 +3,9 @@ domain.md §4.4 published measures, §6 protected characteristics): incidents an
 by month, type, reason and ward, rates per 1,000 occupied bed days, the same by ethnic group
 and category, sex, age band and learning disability / autism with each group's rate against
 the rest, and — from :mod:`app.models.oversight_isolation` — prone restraint, seclusion, LTS
-and the review clocks' lapses.
+and the review clocks' lapses; and the restrictions beyond force by type
+(:mod:`app.models.oversight_restrictions`) and by protected characteristic
+(:mod:`app.models.oversight_restriction_groups`), issue 10.
 
 Counting conventions (domain.md §4.4):
 
@@ -42,6 +44,16 @@ from app.models.oversight_isolation import (
     IsolationRecords,
     isolation_figures,
 )
+from app.models.oversight_restriction_groups import (
+    RestrictionGroupTable,
+    restriction_events,
+    restriction_group_tables,
+)
+from app.models.oversight_restrictions import (
+    RestrictionFigures,
+    RestrictionRecords,
+    restriction_figures,
+)
 from app.models.oversight_rules import (
     Cell,
     Period,
@@ -70,6 +82,7 @@ class OversightRecords:
     spells: Sequence[HospitalSpell]
     incidents: Sequence[UseOfForceIncident]
     isolation: IsolationRecords = field(default_factory=IsolationRecords)
+    restrictions: RestrictionRecords = field(default_factory=RestrictionRecords)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +154,9 @@ class OversightFigures:
     by_ward: CountTable | None
     by_group: tuple[GroupTable, ...]
     isolation: IsolationFigures
+    #: Restrictions beyond force by type, and by protected characteristic (issue 10).
+    restrictions: RestrictionFigures | None = None
+    restriction_groups: tuple[RestrictionGroupTable, ...] = ()
 
     @property
     def incidents(self) -> Cell:
@@ -167,6 +183,10 @@ class OversightFigures:
             for g in (*group.rows, group.total):
                 cells += [g.people, g.incidents, g.interventions]
         cells += list(self.isolation.cells())
+        if self.restrictions is not None:
+            cells += list(self.restrictions.cells())
+        for restriction_table in self.restriction_groups:
+            cells += restriction_table.cells()
         return sum(1 for c in cells if c is not None and c.hidden is not None)
 
 
@@ -387,12 +407,16 @@ def oversight_figures(
             totals,
             suppress=suppress,
         )
+    group_bed_days = {
+        d.title: bed_days_by_group(d, indexed.patient_bed_days, patients, period)
+        for d in DIMENSIONS
+    }
     tables: dict[str, GroupTable] = {}
     for dimension in DIMENSIONS:
         tables[dimension.title] = _group_table(
             dimension,
             indexed.group_tallies,
-            bed_days_by_group(dimension, indexed.patient_bed_days, patients, period),
+            group_bed_days[dimension.title],
             total_bed_days=bed_days,
             total_people=people_total,
             suppress=suppress,
@@ -409,6 +433,7 @@ def oversight_figures(
         suppress=suppress,
         policy=policy,
     )
+    restrictions = records.restrictions.scoped(in_scope)
     return OversightFigures(
         scope=wards[0].name if ward_id is not None and wards else f"All wards ({len(wards)})",
         ward_names=tuple(sorted(w.name for w in wards)),
@@ -423,6 +448,16 @@ def oversight_figures(
         by_ward=by_ward,
         by_group=by_group,
         isolation=isolation,
+        restrictions=restriction_figures(
+            restrictions, period, as_of=as_of, suppress=suppress, policy=policy.restrictions
+        ),
+        restriction_groups=restriction_group_tables(
+            restriction_events(restrictions, period, as_of=as_of),
+            patients,
+            group_bed_days,
+            total_bed_days=bed_days,
+            suppress=suppress,
+        ),
     )
 
 

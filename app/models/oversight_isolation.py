@@ -142,7 +142,9 @@ class IsolationFigures:
             yield from (row.late, row.missed, row.overdue_at_end)
 
 
-def _durations(values: Sequence[timedelta], *, suppress: bool) -> Durations:
+def summarise_durations(values: Sequence[timedelta], *, suppress: bool) -> Durations:
+    """The count, median and longest of ``values``; median and longest hidden (``suppress``)
+    when they come from 1 to 4 durations (see the module docstring)."""
     hidden = suppress and 0 < len(values) < SUPPRESS_BELOW
     return Durations(
         known=suppress_alone(len(values), suppress=suppress),
@@ -175,7 +177,7 @@ def prone_figures(
         up_to_threshold=split[0],
         over_threshold=split[1],
         end_not_recorded=split[2],
-        durations=_durations(durations, suppress=suppress),
+        durations=summarise_durations(durations, suppress=suppress),
     )
 
 
@@ -196,7 +198,7 @@ def seclusion_figures(
         people=suppress_alone(len({e.patient_id for e in started}), suppress=suppress),
         ended=split[0],
         running=split[1],
-        durations=_durations(durations, suppress=suppress),
+        durations=summarise_durations(durations, suppress=suppress),
     )
 
 

@@ -3,13 +3,18 @@ falls due in the next hours, on paper for the handover meeting.
 
 What is handed over, and in which order, is :mod:`app.models.handover`'s (the same handover
 the ward client's handover screen shows): running seclusion and long-term segregation
-episodes with their review clocks (domain.md §3), and incident records still open — drafts to
-complete and submissions to sign off (domain.md §2, good practice). This module lays it out:
+episodes with their review clocks (domain.md §3), incident records still open — drafts to
+complete and submissions to sign off (domain.md §2, good practice) — and the restrictions
+beyond force with the LTS prompts (issue 10). This module lays it out:
 
-- a line of totals (in seclusion, in LTS, overdue, items) with the instant and the horizon;
+- a line of totals (in seclusion, in LTS, overdue, items) with the instant and the horizon,
+  and a second line counting the restrictions beyond force;
 - **Active restrictions**: patient and NHS number, the restriction, since when and for how
   long, and the reviews falling due (an overdue one shaded and in capitals);
-- **Due in the next N hours and open records**: overdue first, then by due time;
+- **Restrictions beyond force** and **Prompts to end long-term segregation**
+  (:mod:`app.reports.handover_beyond_force`);
+- **Due in the next N hours and open records**: overdue first, then by due time — the
+  reviews of restrictions beyond force among them;
 - **Signatures**: the nurse in charge handing over and the one taking over.
 
 Fed with domain objects only; :func:`handover_pdf` returns the bytes.
@@ -26,7 +31,9 @@ from reportlab.platypus import Flowable, Paragraph
 
 from app.models.clock import format_local
 from app.models.handover import Handover, HandoverItem, HandoverItemKind, RestrictionOnHandover
+from app.models.handover_restrictions import RestrictionInForce
 from app.models.patient import Patient
+from app.reports import handover_beyond_force as beyond_force
 from app.reports.document import Heading, render
 from app.reports.parts import (
     CELL,
@@ -57,6 +64,8 @@ def sections(horizon: timedelta) -> tuple[str, ...]:
     """The section headings, in order (the tests look for each one in the PDF's text)."""
     return (
         "Active restrictions",
+        beyond_force.TITLE,
+        beyond_force.PROMPTS_TITLE,
         f"Due in the next {hours_of(horizon)} hours and open records",
         "Signatures",
     )
@@ -135,19 +144,25 @@ def _about(item: HandoverItem) -> str:
     return RESTRICTION_WORDS.get(item.restriction or "", "Incident record")
 
 
+def _item_row(
+    item: HandoverItem | RestrictionInForce, patients: Mapping[UUID, Patient], at: datetime
+) -> list[object]:
+    if isinstance(item, RestrictionInForce):
+        return beyond_force.due_row(item, patients, at)
+    return [
+        due_text(item, at),
+        item.label,
+        _patient_cell(item.patient_name, item.patient_id, patients),
+        _about(item),
+        item_detail(item, at),
+    ]
+
+
 def _items(handover: Handover, patients: Mapping[UUID, Patient], title: str) -> list[Flowable]:
     at = handover.at
-    rows = [
-        [
-            due_text(item, at),
-            item.label,
-            _patient_cell(item.patient_name, item.patient_id, patients),
-            _about(item),
-            item_detail(item, at),
-        ]
-        for item in handover.items
-    ]
-    alerts = [i for i, item in enumerate(handover.items) if item.overdue_at(at)]
+    due = handover.everything_due()
+    rows = [_item_row(item, patients, at) for item in due]
+    alerts = [i for i, item in enumerate(due) if item.overdue_at(at)]
     note = para("Overdue first (shaded), then by due time; records without a due time last.", SMALL)
     table = rows_table(
         ("Due", "What", "Patient", "About", "Detail"),
@@ -165,8 +180,9 @@ def totals(handover: Handover) -> str:
         kind: sum(r.episode.kind == kind for r in handover.restrictions)
         for kind in RESTRICTION_WORDS
     }
-    overdue = sum(item.overdue_at(at) for item in handover.items)
-    count = len(handover.items)
+    due = handover.everything_due()
+    overdue = sum(item.overdue_at(at) for item in due)
+    count = len(due)
     parts = [
         f"{counts['seclusion']} in seclusion",
         f"{counts['segregation']} in long-term segregation",
@@ -175,18 +191,21 @@ def totals(handover: Handover) -> str:
     ]
     return (
         " · ".join(parts)
-        + f". As at {format_local(at)}, looking ahead to {format_local(handover.until)}."
+        + f". As at {format_local(at)}, looking ahead to {format_local(handover.until)}. "
+        + beyond_force.totals(handover.beyond_force)
     )
 
 
 def handover_story(handover: Handover, patients: Mapping[UUID, Patient]) -> list[Flowable]:
     """The flowables of the handover (see the module docstring). ``patients`` gives each
     patient's NHS number beside their name; a patient missing from it prints "not known"."""
-    restrictions, items, signatures = sections(handover.until - handover.at)
+    restrictions, _, prompts, items, signatures = sections(handover.until - handover.at)
     return [
         Paragraph(TITLE, H1),
         para(totals(handover)),
         *_restrictions(handover, patients, restrictions),
+        *beyond_force.beyond_force_section(handover.beyond_force, patients, handover.at),
+        *section(prompts, beyond_force.prompts_table(handover.beyond_force)),
         *_items(handover, patients, items),
         *section(signatures, signature_lines(SIGNATURE_ROLES)),
     ]

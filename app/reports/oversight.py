@@ -9,7 +9,6 @@ every page and in its title.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from reportlab.lib import colors
@@ -18,10 +17,17 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from app.models.oversight import CountRow, CountTable, GroupRow, GroupTable, OversightFigures
 from app.models.oversight_isolation import Durations, ReviewRow
-from app.models.oversight_rules import SUPPRESS_BELOW, Cell, RateRatio
+from app.models.oversight_rules import SUPPRESS_BELOW
 from app.reports.document import Heading, render
 from app.reports.fonts import REGULAR
 from app.reports.oversight_charts import forest_plot, monthly_bars
+from app.reports.oversight_format import HIDDEN, WIDTH, count, duration, rate, ratio_text
+from app.reports.oversight_restrictions import (
+    BY_GROUP_TITLE,
+    restrictions_by_group,
+    restrictions_by_type,
+)
+from app.reports.oversight_restrictions import TITLE as RESTRICTIONS_TITLE
 from app.reports.parts import (
     BODY,
     CELL,
@@ -30,7 +36,6 @@ from app.reports.parts import (
     day,
     facts,
     heading,
-    hours_minutes,
     markup,
     rows_table,
     section,
@@ -39,10 +44,6 @@ from app.reports.parts import (
 
 TITLE = "Restrictive practice oversight report"
 NOT_FOR_CIRCULATION = "NOT FOR CIRCULATION"
-HIDDEN = "*"
-NO_RATE = "–"
-#: Width of the body of a landscape A4 page between the margins.
-WIDTH = 261 * mm
 
 SECTIONS = (
     "Summary",
@@ -55,42 +56,10 @@ SECTIONS = (
     "Seclusion",
     "Long-term segregation",
     "Overdue and missed reviews",
+    RESTRICTIONS_TITLE,
+    BY_GROUP_TITLE,
     "How the figures are made",
 )
-
-
-# ---------------------------------------------------------------------------- formatting
-
-
-def count(cell: Cell | None) -> str:
-    """A count with thousands separators; "*" when hidden."""
-    if cell is None:
-        return ""
-    return HIDDEN if cell.hidden else f"{cell.value:,}"
-
-
-def rate(value: float | None, source: Cell | None) -> str:
-    """A rate per 1,000 occupied bed days to one decimal place; "*" when its count is hidden,
-    "–" when there were no bed days."""
-    if source is not None and source.hidden:
-        return HIDDEN
-    return NO_RATE if value is None else f"{value:,.1f}"
-
-
-def ratio_text(ratio: RateRatio | None, *, hidden: bool) -> str:
-    """A ratio as "1.37 (1.07 to 1.77)"; "*" when hidden; "not calculable" without one."""
-    if hidden:
-        return HIDDEN
-    if ratio is None:
-        return "not calculable"
-    return f"{ratio.ratio:.2f} ({ratio.lower:.2f} to {ratio.upper:.2f})"
-
-
-def duration(value: timedelta | None, *, hidden: bool = False) -> str:
-    """A duration as "5 h 08 min" or "16 min"; "*" when hidden; "–" when there is none."""
-    if hidden:
-        return HIDDEN
-    return NO_RATE if value is None else hours_minutes(value, rounded=True)
 
 
 # ------------------------------------------------------------------------------ sections
@@ -333,6 +302,14 @@ def _method(figures: OversightFigures) -> list[Flowable]:
             "<b>Groups</b>: ethnicity, sex and learning disability / autism as each patient's "
             "record says now, with “Not recorded” where it is not answered; nothing is guessed."
         ),
+        (
+            "<b>Restrictions beyond force</b>: individual restrictions, enhanced observation "
+            "(one episode per level), psychological and cultural restraint count when they "
+            "started on a day of the period; blanket restrictions when in force at any time in "
+            "it. Blanket restrictions are the ward's rules, not a patient's events, so they are "
+            "listed in full; the patients exempted from each are a count of patients and are "
+            "hidden like any other."
+        ),
     ]
     if figures.suppressed:
         notes.append(
@@ -359,6 +336,9 @@ def oversight_story(figures: OversightFigures) -> list[Flowable]:
         story += section("Incidents by ward", _count_table(figures.by_ward, "Ward"))
     story += _characteristics(figures)
     story += _isolation(figures)
+    if figures.restrictions is not None:
+        story += restrictions_by_type(figures.restrictions)
+    story += restrictions_by_group(figures.restriction_groups)
     story += _method(figures)
     return story
 

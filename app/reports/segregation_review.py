@@ -24,10 +24,11 @@ from reportlab.platypus import Flowable
 from app.models.clock import as_utc, local_midnight
 from app.models.errors import UserFacingError
 from app.models.incident import UseOfForceIncident
+from app.models.lts_exit import IcetrRecommendation, LtsExitStep, SeniorIntervenorAction
 
-# The one place the IC(E)TR rule lives (domain.md §3 LTS); private there, reused here so the
-# document and the ward board can never disagree about who needs one.
-from app.models.lts_exit_prompts import needs_icetr
+# The one place the IC(E)TR rule lives (domain.md §3 LTS); reused here so the document, the
+# ward board and the prompts can never disagree about who needs one.
+from app.models.lts_exit_prompts import LtsPrompt, lts_prompts, needs_icetr
 from app.models.patient import Patient
 from app.models.policy import DEFAULT_POLICY, SegregationPolicy
 from app.models.review_clocks import ReviewClock, ReviewLapse
@@ -94,7 +95,8 @@ def lts_review_period(
 class LtsReviewInputs:
     """Everything the document is made from. ``reviews`` are every review of the episode
     (the clocks replay them all); ``incidents`` and ``seclusions`` are the patient's (those
-    outside the period are left out where the document says "in the period")."""
+    outside the period are left out where the document says "in the period"); the steps,
+    IC(E)TR recommendations and senior-intervenor actions are the episode's (issue 10)."""
 
     episode: LtsEpisode
     patient: Patient
@@ -105,6 +107,9 @@ class LtsReviewInputs:
     incidents: tuple[UseOfForceIncident, ...] = ()
     seclusions: tuple[SeclusionEpisode, ...] = ()
     policy: SegregationPolicy = field(default=DEFAULT_POLICY.segregation)
+    exit_steps: tuple[LtsExitStep, ...] = ()
+    icetr_recommendations: tuple[IcetrRecommendation, ...] = ()
+    senior_intervenor_actions: tuple[SeniorIntervenorAction, ...] = ()
 
     @property
     def at(self) -> datetime:
@@ -155,6 +160,19 @@ class LtsReviewInputs:
             self.own_reviews,
             self.at,
             needs_icetr=self.needs_icetr,
+            policy=self.policy,
+        )
+
+    @cached_property
+    def prompts(self) -> tuple[LtsPrompt, ...]:
+        """The no-progress and missing-IC(E)TR prompts at the end of the period (issue 10
+        item 3; :func:`~app.models.lts_exit_prompts.lts_prompts`): none once it has ended."""
+        return lts_prompts(
+            self.episode,
+            self.patient,
+            self.exit_steps,
+            self.own_reviews,
+            self.at,
             policy=self.policy,
         )
 

@@ -34,6 +34,7 @@ from app.reports.parts import (
     when,
     yes_no,
 )
+from app.reports.segregation_exit import exit_plan
 from app.reports.segregation_parts import (
     NOT_HELD,
     answer,
@@ -378,6 +379,7 @@ def _plan(inputs: LtsReviewInputs) -> list[Flowable]:
     return opened(
         TITLES[8],
         facts([("Steps to end segregation (care plan)", inputs.episode.care_plan.steps_to_end)]),
+        *exit_plan(inputs, since),
         *labelled(
             intro,
             table_or_none(

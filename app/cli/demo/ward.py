@@ -4,7 +4,10 @@
 ``months`` months — the ward, its staff and accounts, patients and their hospital spells,
 use-of-force incidents (draft → submitted → signed off, one amended later with a reason),
 seclusion episodes with observations and reviews (one running now, with a clock overdue),
-and one long-term segregation episode with its reviews and engagement log. It reads no clock,
+one long-term segregation episode with its reviews and engagement log, and the restrictions
+beyond force (issue 10): the ward's blanket restrictions, individual restrictions, enhanced
+observation, psychological and cultural restraint, and the steps, IC(E)TR recommendations
+and senior-intervenor actions towards ending the LTS episode. It reads no clock,
 touches no store and no file: the caller saves :attr:`DemoWard.steps` in order.
 
 Contract: the same ``now``, ``seed`` and ``months`` give equal results; every instant is on
@@ -28,6 +31,8 @@ from app.cli.demo.incidents import (
     file_incident,
     plan_incident,
 )
+from app.cli.demo.lts_exit import lts_exit
+from app.cli.demo.observation import enhanced_observation, restraint_without_force
 from app.cli.demo.patients import (
     LTS_PATIENT,
     SECLUDED_NOW,
@@ -36,6 +41,7 @@ from app.cli.demo.patients import (
     patient_by_key,
 )
 from app.cli.demo.people import DemoStaff, build_accounts, build_staff, build_ward
+from app.cli.demo.restrictions import blanket_restrictions, individual_restrictions
 from app.cli.demo.seclusion import SeclusionPlan, active_seclusion, past_seclusion
 from app.cli.demo.segregation import long_term_segregation
 from app.cli.demo.support import DemoRandom, Timeline, at_local, floor_minute, revise
@@ -151,6 +157,12 @@ def build_demo_ward(
         for p, fate in zip(planned, fates, strict=True)
     ]
     amended = amend(rnd, timeline, _to_amend(rnd, filed, seclusions, now), now)
+    # Restrictions beyond force come last, so the records above stay as they were drawn.
+    blanket_restrictions(rnd, timeline, ward, staff, patients, period_start=period_start, now=now)
+    individual_restrictions(rnd, timeline, staff, patients, now=now)
+    enhanced_observation(rnd, timeline, staff, patients, period_start=period_start, now=now)
+    restraint_without_force(rnd, timeline, staff, patients, filed, now=now)
+    lts_exit(rnd, timeline, staff, lts, now)
 
     return DemoWard(
         ward=ward,

@@ -2,7 +2,10 @@
 
 The queries follow the ``record`` indexes: running episodes by (kind, ward, status), their
 observations and reviews by (parent, kind), a patient's recent episodes by (patient, kind),
-open incidents by (kind, ward, status). The clocks themselves are computed by the domain
+open incidents by (kind, ward, status). The restrictions beyond force (issue 10) follow the
+same indexes: running individual restrictions, enhanced observation and blanket restrictions
+by (kind, ward, status), the reviews of that observation and the steps to end each running LTS
+episode by (parent, kind). The clocks themselves are computed by the domain
 (:func:`app.models.ward_board.build_ward_board`).
 """
 
@@ -13,8 +16,12 @@ from uuid import UUID
 
 from app.models.admission import HospitalSpell
 from app.models.base import ACTIVE
+from app.models.blanket_restrictions import BlanketRestriction
+from app.models.enhanced_observation import EnhancedObservation, EnhancedObservationReview
 from app.models.incident import UseOfForceIncident
 from app.models.incident_parts import IncidentStatus
+from app.models.individual_restrictions import IndividualRestriction
+from app.models.lts_exit import LtsExitStep
 from app.models.patient import Patient
 from app.models.seclusion import SeclusionEpisode, SeclusionObservation, SeclusionReview
 from app.models.segregation import LtsEpisode, LtsReview
@@ -44,9 +51,17 @@ def load_ward_board_inputs(reader: RecordReader, ward_id: UUID, at: datetime) ->
     open_incidents = reader.find(UseOfForceIncident, ward_id=ward_id, statuses=OPEN_STATUSES)
     spells = reader.find(HospitalSpell, ward_id=ward_id, statuses=[ADMITTED], ongoing_at=at)
     conflicted_by_patient = reader.conflicted_by_patient(ward_id=ward_id)
+    individual = reader.find(
+        IndividualRestriction, ward_id=ward_id, statuses=[ACTIVE], ongoing_at=at
+    )
+    observations = reader.find(
+        EnhancedObservation, ward_id=ward_id, statuses=[ACTIVE], ongoing_at=at
+    )
     patient_ids = {
         *(e.patient_id for e in seclusions),
         *(e.patient_id for e in segregations),
+        *(r.patient_id for r in individual),
+        *(o.patient_id for o in observations),
         *(i.patient_id for i in open_incidents),
         *(s.patient_id for s in spells),
         *conflicted_by_patient,
@@ -75,4 +90,13 @@ def load_ward_board_inputs(reader: RecordReader, ward_id: UUID, at: datetime) ->
             UseOfForceIncident, ward_id=ward_id, starts_from=at - timedelta(days=7)
         ),
         conflicted_by_patient=conflicted_by_patient,
+        individual_restrictions=individual,
+        enhanced_observations=observations,
+        enhanced_observation_reviews=reader.find(
+            EnhancedObservationReview, parent_ids=[o.id for o in observations]
+        ),
+        blanket_restrictions=reader.find(
+            BlanketRestriction, ward_id=ward_id, statuses=[ACTIVE], ongoing_at=at
+        ),
+        lts_exit_steps=reader.find(LtsExitStep, parent_ids=[e.id for e in segregations]),
     )

@@ -38,6 +38,8 @@ class Navigator(QObject):
     history_requested = Signal(object)
     #: Show a conflicted record's versions side by side (carries the record id).
     conflict_requested = Signal(object)
+    #: Show a patient's restrictions beyond force (carries the patient id).
+    restrictions_requested = Signal(object)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,8 @@ that can show a given thing (a patient, an incident, an episode, a record's hist
 
 A screen that can show something defines the matching method: ``show_patient(patient_id)``,
 ``show_incident(incident_id)``, ``new_incident(patient_id)``, ``show_episode(episode_id)``,
-``show_history(record_id)``, ``show_conflict(record_id)``. The work area switches to the first
-tab whose screen has it.
+``show_history(record_id)``, ``show_conflict(record_id)``, ``show_restrictions(patient_id)``.
+The work area switches to the first tab whose screen has it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from app.ui.incidents.statements import TAB_TITLE as STATEMENTS_TAB
 from app.ui.incidents.statements import statements_screen
 from app.ui.isolation.screens import isolation_screen
 from app.ui.patients.page import patients_screen
+from app.ui.restrictions.screen import TAB_TITLE as RESTRICTIONS_TAB
+from app.ui.restrictions.screen import restrictions_screen
 from app.ui.staff.page import staff_screen
 
 ScreenFactory = Callable[[ScreenContext], QWidget]
@@ -35,6 +37,8 @@ def board_screen(ctx: ScreenContext) -> QWidget:
     page.patient_opened.connect(ctx.navigator.patient_requested.emit)
     page.conflict_opened.connect(ctx.navigator.conflict_requested.emit)
     page.incident_opened.connect(ctx.navigator.incident_requested.emit)
+    page.restrictions_opened.connect(ctx.navigator.restrictions_requested.emit)
+    page.episode_opened.connect(ctx.navigator.episode_requested.emit)
     # The ward's figures (domain.md §7: the ward manager sees them), small numbers hidden.
     oversight = DocumentButton(
         ctx,
@@ -53,6 +57,7 @@ SCREENS: list[tuple[str, ScreenFactory]] = [
     ("&Ward board", board_screen),
     ("&Incidents", incidents_screen),
     ("Se&clusion and LTS", isolation_screen),
+    (RESTRICTIONS_TAB, restrictions_screen),
     ("Shift han&dover", handover_screen),
     ("&Patients", patients_screen),
     (STATEMENTS_TAB, statements_screen),
@@ -71,4 +76,5 @@ HANDLERS = {
     "episode_requested": "show_episode",
     "history_requested": "show_history",
     "conflict_requested": "show_conflict",
+    "restrictions_requested": "show_restrictions",
 }

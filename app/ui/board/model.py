@@ -3,7 +3,8 @@
 Rows are replaced whole when the board is reloaded (from the store worker); between reloads
 :meth:`WardBoardModel.tick` re-words the countdown columns every second, so "due in 1 min"
 becomes "OVERDUE by 0 min" exactly when the domain's rule says (``ReviewClock.overdue_at``).
-Overdue cells are red *and* say OVERDUE: colour is never the only signal.
+Overdue cells are red *and* say OVERDUE: colour is never the only signal. A restriction's
+review due soon, or an LTS prompt, is amber and says so.
 """
 
 from __future__ import annotations
@@ -19,8 +20,14 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from app.models.clock import utc_now
 from app.models.ward_board import EpisodeOnBoard, PatientOnBoard, WardBoard
 from app.ui.board.links import CHIP_HINTS, Chip, chip_count
-from app.ui.board.wording import clock_lines, seclusion_chip, segregation_chip
-from app.ui.widgets import OVERDUE_COLOUR
+from app.ui.board.wording import (
+    clock_lines,
+    restrictions_cell,
+    restrictions_tooltip,
+    seclusion_chip,
+    segregation_chip,
+)
+from app.ui.widgets import OVERDUE_COLOUR, SOON_COLOUR
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -31,16 +38,18 @@ class Column(IntEnum):
     PATIENT = 0
     SECLUSION = 1
     SEGREGATION = 2
-    INCIDENTS = 3
-    DRAFTS = 4
-    AWAITING = 5
-    CONFLICTS = 6
+    RESTRICTIONS = 3
+    INCIDENTS = 4
+    DRAFTS = 5
+    AWAITING = 6
+    CONFLICTS = 7
 
 
 HEADERS = {
     Column.PATIENT: "Patient",
     Column.SECLUSION: "Seclusion",
     Column.SEGREGATION: "Long-term segregation",
+    Column.RESTRICTIONS: "Restrictions and enhanced observation",
     Column.INCIDENTS: "Incidents, 7 days",
     Column.DRAFTS: "Drafts",
     Column.AWAITING: "Awaiting sign-off",
@@ -92,8 +101,13 @@ class WardBoardModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, Column.SECLUSION),
-                self.index(len(self._rows) - 1, Column.SEGREGATION),
+                self.index(len(self._rows) - 1, Column.RESTRICTIONS),
             )
+
+    @property
+    def at(self) -> datetime:
+        """The instant the countdowns are worded for (the last tick or reload)."""
+        return self._at
 
     def row_of(self, index: Index) -> PatientOnBoard | None:
         """The row behind ``index``."""
@@ -130,10 +144,14 @@ class WardBoardModel(QAbstractTableModel):
             chip = CHIP_OF_COLUMN.get(column)
             if chip is not None:
                 return CHIP_HINTS[chip] if chip_count(row, chip) else None
+            if column is Column.RESTRICTIONS:
+                return restrictions_tooltip(row.restrictions)
             episode = self._episode(row, column)
             return clock_lines(episode, self._at) if episode else None
         if role == Qt.ItemDataRole.ForegroundRole and self._overdue(row, column):
             return QBrush(QColor(OVERDUE_COLOUR))
+        if role == Qt.ItemDataRole.ForegroundRole and self._soon(row, column):
+            return QBrush(QColor(SOON_COLOUR))
         if role == Qt.ItemDataRole.FontRole and self._overdue(row, column):
             font = QFont()
             font.setBold(True)
@@ -159,8 +177,17 @@ class WardBoardModel(QAbstractTableModel):
         return None
 
     def _overdue(self, row: PatientOnBoard, column: Column) -> bool:
+        if column is Column.RESTRICTIONS:
+            return any(r.clock.overdue_at(self._at) for r in row.restrictions)
         episode = self._episode(row, column)
         return episode is not None and any(c.overdue_at(self._at) for c in episode.clocks)
+
+    @staticmethod
+    def _soon(row: PatientOnBoard, column: Column) -> bool:
+        """Amber: a restriction's review due soon, or an LTS prompt (words say it too)."""
+        if column is Column.RESTRICTIONS:
+            return any(r.due_soon for r in row.restrictions)
+        return column is Column.SEGREGATION and bool(row.lts_prompts)
 
     def _text(self, row: PatientOnBoard, column: Column) -> str:
         if column is Column.PATIENT:
@@ -169,6 +196,8 @@ class WardBoardModel(QAbstractTableModel):
             return seclusion_chip(row.seclusion, self._at) if row.seclusion else ""
         if column is Column.SEGREGATION:
             return segregation_chip(row.segregation, self._at) if row.segregation else ""
+        if column is Column.RESTRICTIONS:
+            return restrictions_cell(row.restrictions, self._at)
         counts = {
             Column.INCIDENTS: row.incidents_last_7d,
             Column.DRAFTS: row.drafts,

@@ -3,9 +3,13 @@ ticking. The board is computed on the store worker; this page only shows it.
 
 Enter or a double-click on a row opens the patient; on a count chip (conflicts, awaiting
 sign-off, drafts) it opens what the chip counts instead, and the buttons under the table do
-the same for the selected row (:mod:`app.ui.board.links`). The page only says what was asked
-for (:attr:`BoardPage.conflict_opened`, :attr:`BoardPage.incident_opened`); the screens
-module routes it to the navigator."""
+the same for the selected row (:mod:`app.ui.board.links`); on a running seclusion or LTS it
+opens the episode (its clocks, and for LTS the way out of it). Enter on a patient's restrictions
+cell, or Alt+E on their row, opens their restrictions (individual restrictions, enhanced
+observation, psychological and cultural restraint). The ward's blanket restrictions whose
+review is due soon or overdue are listed above the table. The page only says what was asked
+for (:attr:`BoardPage.conflict_opened`, :attr:`BoardPage.incident_opened`,
+:attr:`BoardPage.restrictions_opened`); the screens module routes it to the navigator."""
 
 from __future__ import annotations
 
@@ -13,12 +17,13 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -39,8 +44,9 @@ from app.ui.board.links import (
     conflicted_records_of,
 )
 from app.ui.board.model import CHIP_OF_COLUMN, PATIENT_ID_ROLE, Column, WardBoardModel
+from app.ui.board.wording import blanket_line
 from app.ui.ops import Changes, StoreRunner
-from app.ui.widgets import disconnect_quietly, named
+from app.ui.widgets import OVERDUE_COLOUR, SOON_COLOUR, disconnect_quietly, named
 
 #: How often the board is computed again from the store (clocks also tick every second).
 RELOAD_MS = 60_000
@@ -53,6 +59,19 @@ def load_board(store: Store, ward_id: UUID, at: datetime, policy: ClinicalPolicy
         return build_ward_board(load_ward_board_inputs(reader, ward_id, at), at, policy)
 
 
+def _board_table(model: WardBoardModel) -> QTableView:
+    table = named(QTableView(), "Ward board")
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setWordWrap(True)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table
+
+
 def totals(board: WardBoard) -> str:
     """The line above the table: what is running and waiting on the ward."""
     parts = [
@@ -61,6 +80,9 @@ def totals(board: WardBoard) -> str:
     ]
     if board.overdue_count:
         parts.append(f"{board.overdue_count} with a review OVERDUE")
+    if board.restriction_reviews_overdue:
+        count = board.restriction_reviews_overdue
+        parts.append(f"{count} restriction review{'s' if count != 1 else ''} OVERDUE")
     incidents = board.incidents_last_24h
     parts += [
         f"{len(board.drafts)} draft record{'s' if len(board.drafts) != 1 else ''}",
@@ -83,6 +105,10 @@ class BoardPage(QWidget):
     conflict_opened = Signal(object)
     #: An awaiting sign-off or drafts chip was opened; carries the incident's id.
     incident_opened = Signal(object)
+    #: A patient's restrictions were asked for (their cell, or Alt+E); carries the patient id.
+    restrictions_opened = Signal(object)
+    #: A seclusion or LTS cell was opened; carries the episode's id.
+    episode_opened = Signal(object)
 
     def __init__(
         self,
@@ -105,35 +131,30 @@ class BoardPage(QWidget):
         self.title = QLabel(f"<h2>{ward_name}</h2>")
         self.summary = named(QLabel(), "Ward totals")
         self.summary.setWordWrap(True)
+        self.blanket = named(QLabel(), "Blanket restrictions to review")
+        self.blanket.setWordWrap(True)
+        self.blanket.hide()
         self.model = WardBoardModel(now)
-        self.table = named(QTableView(), "Ward board")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = _board_table(self.model)
         self.table.activated.connect(self._open_cell)
         self._board: WardBoard | None = None
         self.chips = ChipButtons()
         for chip, button in self.chips.by_chip.items():
             button.clicked.connect(lambda _checked=False, chip=chip: self._open_selected(chip))
+        self.restrictions_button = named(
+            QPushButton("R&estrictions and observation for this patient"),
+            "Open this patient's restrictions",
+        )
+        self.restrictions_button.setAutoDefault(True)
+        self.restrictions_button.setEnabled(False)
+        self.restrictions_button.clicked.connect(self._open_restrictions)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_chips())
         self.empty = QLabel("No patients on the ward in this store yet.")
         self.empty.hide()
-        column = QVBoxLayout(self)
-        column.addWidget(self.title)
-        column.addWidget(self.summary)
-        column.addWidget(self.table, 1)
-        column.addWidget(self.chips)
-        column.addWidget(self.empty)
-        self._below = QHBoxLayout()
-        column.addLayout(self._below)
+        self._lay_out()
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
-        self._tick.timeout.connect(self.model.tick)
+        self._tick.timeout.connect(self.tick)
         self._tick.start()
         self._reload_timer = QTimer(self)
         self._reload_timer.setInterval(RELOAD_MS)
@@ -142,6 +163,27 @@ class BoardPage(QWidget):
         self._stopped = False
         runner.changed.connect(self._on_changed)
         self.reload()
+
+    def _lay_out(self) -> None:
+        column = QVBoxLayout(self)
+        column.addWidget(self.title)
+        column.addWidget(self.summary)
+        column.addWidget(self.blanket)
+        caption = QLabel(
+            "Patien&ts — Enter opens what a cell holds (an episode, a count, their "
+            "restrictions), else the patient; Alt+E opens their restrictions"
+        )
+        caption.setWordWrap(True)
+        caption.setBuddy(self.table)
+        column.addWidget(caption)
+        column.addWidget(self.table, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.chips, 1)
+        actions.addWidget(self.restrictions_button, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(actions)
+        column.addWidget(self.empty)
+        self._below = QHBoxLayout()
+        column.addLayout(self._below)
 
     def reload(self) -> None:
         """Compute the board again on the store worker and show it."""
@@ -157,9 +199,27 @@ class BoardPage(QWidget):
         self.model.set_board(board)
         self._show_chips()
         self.summary.setText(f"{totals(board)} — as at {format_local(board.at)}")
+        self._word_blanket()
         self.empty.setVisible(not board.patients)
         self.table.resizeRowsToContents()
         self.board_loaded.emit(board)
+
+    def tick(self) -> None:
+        """Re-word the countdowns (the table's and the blanket restrictions') for now."""
+        self.model.tick()
+        self._word_blanket()
+
+    def _word_blanket(self) -> None:
+        rows = self._board.blanket_restrictions if self._board is not None else ()
+        now = self._now()
+        self.blanket.setText(blanket_line(rows, now))
+        self.blanket.setVisible(bool(rows))
+        late = any(r.clock.overdue_at(now) for r in rows)
+        style = f"color: {OVERDUE_COLOUR if late else SOON_COLOUR};" + (
+            " font-weight: bold;" if late else ""
+        )
+        if self.blanket.styleSheet() != style:  # restyle only when it turns (a style is costly)
+            self.blanket.setStyleSheet(style)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.kinds and changes.kinds <= {FormDraft.KIND}:
@@ -171,14 +231,22 @@ class BoardPage(QWidget):
         self._below.addWidget(widget, stretch)
 
     def _open_cell(self, index: QModelIndex) -> None:
-        """Enter or double-click: a chip with a count opens what it counts; any other cell
+        """Enter or double-click: a chip with a count opens what it counts, a running episode's
+        cell the episode, the restrictions cell the patient's restrictions; any other cell
         opens the patient."""
         row = self.model.row_of(index)
         if row is None:
             return
-        chip = CHIP_OF_COLUMN.get(Column(index.column()))
+        column = Column(index.column())
+        chip = CHIP_OF_COLUMN.get(column)
         if chip is not None and self.model.data(index):
             self.open_chip(row.patient_id, chip)
+        elif column is Column.RESTRICTIONS:
+            self.restrictions_opened.emit(row.patient_id)
+        elif column is Column.SECLUSION and row.seclusion is not None:
+            self.episode_opened.emit(row.seclusion.episode_id)
+        elif column is Column.SEGREGATION and row.segregation is not None:
+            self.episode_opened.emit(row.segregation.episode_id)
         else:
             self.patient_opened.emit(row.patient_id)
 
@@ -187,9 +255,15 @@ class BoardPage(QWidget):
         if patient_id is not None:
             self.open_chip(patient_id, chip)
 
+    def _open_restrictions(self) -> None:
+        patient_id = self.selected_patient()
+        if patient_id is not None:
+            self.restrictions_opened.emit(patient_id)
+
     def _show_chips(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         self.chips.show_row(self.model.row_of(rows[0]) if rows else None)
+        self.restrictions_button.setEnabled(bool(rows))
 
     def open_chip(self, patient_id: UUID, chip: Chip) -> None:
         """Open what ``chip`` counts for ``patient_id``: their latest conflicted record (read
@@ -235,4 +309,6 @@ class BoardPage(QWidget):
         self._board = None
         self.model.clear()
         self.summary.clear()
+        self.blanket.clear()
         self.chips.show_row(None)
+        self.restrictions_button.setEnabled(False)

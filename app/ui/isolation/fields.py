@@ -1,4 +1,5 @@
-"""Input widgets the isolation forms share: a date and time on the ward's clock, a text box
+"""Input widgets the isolation forms share: a date and time on the ward's clock, a day on its
+calendar, a text box
 in which Ctrl+Enter saves, choices from a list of values, and people from the staff list.
 
 Every widget keeps its value as plain text for drafts (:meth:`value_text`), so an unfinished
@@ -8,12 +9,13 @@ form can be kept as a :class:`~app.models.form_draft.FormDraft` and put back exa
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QDate,
     QDateTime,
     QElapsedTimer,
     QModelIndex,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QDateEdit,
     QDateTimeEdit,
     QListView,
     QPlainTextEdit,
@@ -74,6 +77,30 @@ class InstantEdit(QDateTimeEdit):
         """Show the instant of a draft."""
         if text:
             self.set_instant(datetime.fromisoformat(text))
+
+
+class DateField(QDateEdit):
+    """A day on the ward's calendar (dd/mm/yyyy), with a calendar to pick from."""
+
+    def __init__(self, day: date) -> None:
+        super().__init__(QDate(day.year, day.month, day.day))
+        self.setDisplayFormat("dd/MM/yyyy")
+        self.setCalendarPopup(True)
+
+    def day(self) -> date:
+        """The day shown."""
+        shown = self.date()
+        return date(shown.year(), shown.month(), shown.day())
+
+    def value_text(self) -> str:
+        """The day as ISO text (for a draft)."""
+        return self.date().toString(Qt.DateFormat.ISODate)
+
+    def restore_text(self, text: str) -> None:
+        """Show the day of a draft."""
+        day = QDate.fromString(text, Qt.DateFormat.ISODate)
+        if day.isValid():
+            self.setDate(day)
 
 
 class TextBox(QPlainTextEdit):

@@ -25,6 +25,7 @@ from app.models.ward_board import EpisodeOnBoard, build_ward_board
 from app.store.board import load_ward_board_inputs
 from app.store.records import RecordReader
 from app.store.store import Store
+from app.ui.isolation.lts_exit_loading import LtsExit, read_lts_exit
 
 #: Ended episodes stay on the list this long after they ended.
 RECENTLY_ENDED = timedelta(days=7)
@@ -106,6 +107,9 @@ class LtsDetail:
     engagement: tuple[LtsEngagementEntry, ...]
     versions: tuple[Revision, ...]
     drafts: tuple[KeptDraft, ...]
+    #: The steps to end it, IC(E)TR recommendations, senior-intervenor actions and prompts
+    #: (read when the screen asks with the time and policy; None otherwise).
+    exit: LtsExit | None = None
 
 
 def _row(episode: EpisodeOnBoard) -> EpisodeRow:
@@ -223,22 +227,34 @@ def load_seclusion_detail(store: Store, episode_id: UUID) -> SeclusionDetail | N
         )
 
 
-def load_lts_detail(store: Store, episode_id: UUID) -> LtsDetail | None:
+def load_lts_detail(
+    store: Store,
+    episode_id: UUID,
+    *,
+    at: datetime | None = None,
+    policy: ClinicalPolicy | None = None,
+) -> LtsDetail | None:
     """One LTS episode with its reviews, engagement log, versions and open drafts (None when
-    the id is not an LTS episode)."""
+    the id is not an LTS episode); given ``at`` and ``policy``, also the way out of it
+    (:func:`~app.ui.isolation.lts_exit_loading.read_lts_exit`), in the same read."""
     with store.read() as reader:
         state = reader.state(episode_id)
         if state is None or not isinstance(state.record, LtsEpisode):
             return None
+        reviews = tuple(reader.find(LtsReview, parent_id=episode_id, newest_first=True))
+        exit_ = None
+        if at is not None and policy is not None:
+            exit_ = read_lts_exit(reader, state.record, reviews, at, policy)
         return LtsDetail(
             episode=state.record,
             patient_name=_patient_name(reader, state.record.patient_id),
             revision_id=state.revision_id,
             conflicted=state.conflicted,
-            reviews=tuple(reader.find(LtsReview, parent_id=episode_id, newest_first=True)),
+            reviews=reviews,
             engagement=tuple(
                 reader.find(LtsEngagementEntry, parent_id=episode_id, newest_first=True)
             ),
             versions=tuple(reader.history(episode_id)),
             drafts=_open_drafts(reader, episode_id),
+            exit=exit_,
         )

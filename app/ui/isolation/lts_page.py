@@ -3,7 +3,8 @@ clocks (approved clinician daily, MDT weekly, external three-monthly, IC(E)TR wh
 applies); for the chosen one its decision record, care plan with its versions, reviews and
 engagement log, and the forms to record a review (Alt+R), add engagement (Alt+M), revise the
 care plan (Alt+T) and end it (Alt+E); LTS is started with Alt+N (domain.md §3 "Long-term
-segregation")."""
+segregation"). The way out of it — prompts, steps to end it, IC(E)TR recommendations and
+senior-intervenor actions, Alt+S/F/B/O — is :mod:`app.ui.isolation.lts_exit_view`."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from app.models.admission import HospitalSpell
 from app.models.clock import format_local, local_date
 from app.models.form_draft import FormDraft
 from app.models.isolation_roles import is_commissioner
+from app.models.lts_exit import IcetrRecommendation, LtsExitStep, SeniorIntervenorAction
 from app.models.patient import Patient
 from app.models.patient_copy import PatientCopyOffer
 from app.models.people import StaffMember
@@ -47,6 +49,8 @@ from app.ui.isolation.loading import (
     LtsDetail,
     load_lts_detail,
 )
+from app.ui.isolation.lts_exit_view import FORM_LABELS as EXIT_FORM_LABELS
+from app.ui.isolation.lts_exit_view import LtsExitPanel
 from app.ui.isolation.lts_forms import (
     EndLtsForm,
     EngagementForm,
@@ -63,6 +67,7 @@ FORM_LABELS = {
     "lts_engagement": "Engagement entry",
     "lts_care_plan": "Care plan revision",
     "end_segregation": "End of LTS",
+    **EXIT_FORM_LABELS,
 }
 
 
@@ -134,6 +139,9 @@ class SegregationScreen(EpisodePage):
             Patient.KIND,
             HospitalSpell.KIND,
             StaffMember.KIND,
+            LtsExitStep.KIND,
+            IcetrRecommendation.KIND,
+            SeniorIntervenorAction.KIND,
         }
     )
     NEW_LABEL = "&New LTS"
@@ -150,8 +158,9 @@ class SegregationScreen(EpisodePage):
         return columns
 
     def read_detail(self) -> Callable[[Store, UUID], LtsDetail | None]:
-        """Reads one LTS episode."""
-        return load_lts_detail
+        """Reads one LTS episode with the way out of it, as at the time now."""
+        at, policy = self.ctx.now(), self.ctx.policy
+        return lambda store, episode_id: load_lts_detail(store, episode_id, at=at, policy=policy)
 
     def build_overview(self) -> QWidget:
         """Header, clocks, actions, drafts, and the decision record, plan and logs."""
@@ -204,10 +213,16 @@ class SegregationScreen(EpisodePage):
         logs.addTab(table("Engagement log", self.engagement), "Engagement log")
         logs.addTab(scrolling(self.care_plan), "Care plan")
         logs.addTab(scrolling(self.decision), "Decision record")
+        self.exit = LtsExitPanel(self)
+        logs.addTab(self.exit.steps_view, "Steps to end LTS")
+        logs.addTab(self.exit.actions_view, "IC(E)TR and senior intervenor")
+        self.exit.reveal = logs.setCurrentWidget
         column = QVBoxLayout(page)
         column.addWidget(self.header)
         column.addWidget(self.chips)
+        column.addWidget(self.exit.prompts)
         column.addLayout(actions)
+        column.addWidget(self.exit.row)
         column.addWidget(self.save_pdf.note)
         column.addWidget(self.patient_copy.note)
         column.addWidget(self.drafts)
@@ -250,6 +265,7 @@ class SegregationScreen(EpisodePage):
         # A change to a conflicted episode would fork it further: resolve it first.
         for button in (self.plan_button, self.end_button):
             button.setEnabled(self.can_record and running and not detail.conflicted)
+        self.exit.show(detail, may_change=self.can_record and running)
 
     def new_episode_form(self, draft: KeptDraft | None) -> FormPanel | None:
         """The decision record that starts LTS."""
@@ -327,6 +343,11 @@ class SegregationScreen(EpisodePage):
     def _history(self) -> None:
         if self.episode_id is not None:
             self.ctx.navigator.history_requested.emit(self.episode_id)
+
+    def stop(self) -> None:
+        """The window is locking: forget the way out too."""
+        super().stop()
+        self.exit.clear()
 
 
 def _lts_status(row: EpisodeRow, at: datetime) -> str:

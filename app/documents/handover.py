@@ -1,11 +1,11 @@
 """``rpr report handover --user U --out F.pdf [--hours 12]``: the shift handover of this ward
 (issue 8 item 3) — every active restriction and what falls due in the next hours.
 
-The records are loaded as the ward client's handover screen loads them
-(:func:`app.store.board.load_ward_board_inputs`), with the restrictions beyond force
-(:func:`app.documents.restriction_records.load_beyond_force_inputs`), in one read
-transaction; the handover itself is the domain's (:func:`app.models.handover.handover_from_board`,
-with the trust's clinical policy); the layout is :mod:`app.reports.handover_pdf`. Every
+The records are loaded as the ward client's handover screen loads them, in one read
+transaction (:func:`app.store.board.load_ward_board_inputs`, the restrictions beyond force
+included: :func:`app.models.handover_restrictions.beyond_force_from_board`); the handover
+itself is the domain's (:func:`app.models.handover.handover_from_board`, with the trust's
+clinical policy); the layout is :mod:`app.reports.handover_pdf`. Every
 clinician may print it.
 """
 
@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from app.documents.base import Made, ReportCommand, ReportContext
-from app.documents.restriction_records import load_beyond_force_inputs
 from app.models.errors import UserFacingError
 from app.models.handover import HANDOVER_HORIZON, Handover, handover_from_board
+from app.models.handover_restrictions import beyond_force_from_board
 from app.models.patient import Patient
 from app.models.people import Permission, Ward
 from app.models.policy import ClinicalPolicy
@@ -63,10 +63,10 @@ def load_handover(
     included, and the patients it names."""
     with store.read() as reader:
         inputs = load_ward_board_inputs(reader, ward_id, at)
-        beyond = load_beyond_force_inputs(reader, ward_id, at)
     board = build_ward_board(inputs, at, policy)
+    beyond = beyond_force_from_board(inputs)
     handover = handover_from_board(board, horizon=ahead, policy=policy, beyond_force=beyond)
-    return handover, {**beyond.patients, **inputs.patients}
+    return handover, inputs.patients
 
 
 def make(ctx: ReportContext, args: argparse.Namespace) -> Made:

@@ -16,7 +16,9 @@ in the shift handover"), computed at one instant ``at`` looking ahead to ``until
   domain.md §3 "Long-term segregation").
 
 Order within each list: overdue first (the longest overdue first), then by due time, then by
-patient name (blanket restrictions: by title). Pure: the records are loaded by the caller.
+patient name (blanket restrictions: by title). Pure: the records are loaded by the caller —
+with the ward board's records, in the same read (:func:`beyond_force_from_board`), so the
+board, the handover screen and the handover PDF agree.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from app.models.policy import DEFAULT_POLICY, ClinicalPolicy
 from app.models.restriction_period import due_soon
 from app.models.review_clocks import ClockState, ReviewClock
 from app.models.segregation import LtsEpisode, LtsReview
+from app.models.ward_board import WardBoardInputs
 
 #: How a blanket restriction names who it applies to.
 WHOLE_WARD = "Whole ward"
@@ -131,6 +134,23 @@ class BeyondForceInputs:
     segregations: Sequence[LtsEpisode] = ()
     segregation_reviews: Sequence[LtsReview] = ()
     exit_steps: Sequence[LtsExitStep] = ()
+
+
+def beyond_force_from_board(inputs: WardBoardInputs) -> BeyondForceInputs:
+    """The records of restrictions beyond force among the ward board's ``inputs``
+    (:func:`app.store.board.load_ward_board_inputs` reads them with the board's, exempted
+    patients included), so the handover needs no second read."""
+    return BeyondForceInputs(
+        ward_id=inputs.ward_id,
+        patients=inputs.patients,
+        blanket=inputs.blanket_restrictions,
+        individual=inputs.individual_restrictions,
+        observations=inputs.enhanced_observations,
+        observation_reviews=inputs.enhanced_observation_reviews,
+        segregations=inputs.segregations,
+        segregation_reviews=inputs.segregation_reviews,
+        exit_steps=inputs.lts_exit_steps,
+    )
 
 
 def _name(patients: Mapping[UUID, Patient], patient_id: UUID) -> str:

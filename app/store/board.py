@@ -5,8 +5,11 @@ observations and reviews by (parent, kind), a patient's recent episodes by (pati
 open incidents by (kind, ward, status). The restrictions beyond force (issue 10) follow the
 same indexes: running individual restrictions, enhanced observation and blanket restrictions
 by (kind, ward, status), the reviews of that observation and the steps to end each running LTS
-episode by (parent, kind). The clocks themselves are computed by the domain
-(:func:`app.models.ward_board.build_ward_board`).
+episode by (parent, kind). The patients loaded are everyone these records name, the patients
+exempted from a blanket restriction included (the shift handover names them). The clocks
+themselves are computed by the domain (:func:`app.models.ward_board.build_ward_board`); the
+shift handover is computed from the same inputs
+(:func:`app.models.handover_restrictions.beyond_force_from_board`).
 """
 
 from __future__ import annotations
@@ -57,11 +60,13 @@ def load_ward_board_inputs(reader: RecordReader, ward_id: UUID, at: datetime) ->
     observations = reader.find(
         EnhancedObservation, ward_id=ward_id, statuses=[ACTIVE], ongoing_at=at
     )
+    blanket = reader.find(BlanketRestriction, ward_id=ward_id, statuses=[ACTIVE], ongoing_at=at)
     patient_ids = {
         *(e.patient_id for e in seclusions),
         *(e.patient_id for e in segregations),
         *(r.patient_id for r in individual),
         *(o.patient_id for o in observations),
+        *(x.patient_id for r in blanket for x in r.exemptions),  # named on the handover
         *(i.patient_id for i in open_incidents),
         *(s.patient_id for s in spells),
         *conflicted_by_patient,
@@ -95,8 +100,6 @@ def load_ward_board_inputs(reader: RecordReader, ward_id: UUID, at: datetime) ->
         enhanced_observation_reviews=reader.find(
             EnhancedObservationReview, parent_ids=[o.id for o in observations]
         ),
-        blanket_restrictions=reader.find(
-            BlanketRestriction, ward_id=ward_id, statuses=[ACTIVE], ongoing_at=at
-        ),
+        blanket_restrictions=blanket,
         lts_exit_steps=reader.find(LtsExitStep, parent_ids=[e.id for e in segregations]),
     )

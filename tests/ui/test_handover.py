@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
-from app.models.handover import Handover, HandoverItemKind, handover_from_board
+from app.models.handover import Handover, HandoverItem, HandoverItemKind, handover_from_board
 from app.models.review_clocks import ClockKind, ClockState, ReviewClock
 from app.models.ward_board import EpisodeOnBoard, IncidentOnBoard, WardBoard
 from app.ui.context import ScreenContext
@@ -177,15 +177,19 @@ def _activate(qtbot: QtBot, view: QTableView, row: int) -> None:
     qtbot.keyClick(view, Qt.Key.Key_Return)
 
 
+def _kind(line: object) -> HandoverItemKind | None:
+    return line.kind if isinstance(line, HandoverItem) else None
+
+
 def test_a_line_opens_its_episode_or_incident_and_locking_forgets_everything(
     qtbot: QtBot, signed_in
 ) -> None:  # type: ignore[no-untyped-def]
     ctx = signed_in("demo.nurse")
     page = open_handover(qtbot, ctx)
     assert page.handover is not None
-    items = page.handover.items
-    review = next(n for n, i in enumerate(items) if i.kind is HandoverItemKind.REVIEW)
-    incident = next(n for n, i in enumerate(items) if i.kind is HandoverItemKind.INCIDENT_DRAFT)
+    items = page.items.rows()  # everything due: restrictions beyond force among them
+    review = next(n for n, i in enumerate(items) if _kind(i) is HandoverItemKind.REVIEW)
+    incident = next(n for n, i in enumerate(items) if _kind(i) is HandoverItemKind.INCIDENT_DRAFT)
     with qtbot.waitSignal(ctx.navigator.episode_requested) as episode:
         _activate(qtbot, page.items_view, review)
     assert episode.args == [items[review].record_id]

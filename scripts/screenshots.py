@@ -108,6 +108,7 @@ def main() -> int:
         shoot("seclusion", lambda: navigator.episode_requested.emit(seclusion))
         shoot("segregation", lambda: navigator.episode_requested.emit(lts))
         shoot("handover", tab="Shift handover")
+        shoot("restrictions", tab="Blanket and patient restrictions")
         shoot("patients", tab="Patients")
         shoot("history-and-conflicts", tab="History and conflicts")
         window.close()

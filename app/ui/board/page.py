@@ -68,7 +68,10 @@ def _board_table(model: WardBoardModel) -> QTableView:
     table.verticalHeader().setVisible(False)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    # The three columns of running restrictions share the width and wrap, so the whole board
+    # fits the window: nobody scrolls sideways to find an overdue review.
+    for column in (Column.SECLUSION, Column.SEGREGATION, Column.RESTRICTIONS):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     return table
 
 

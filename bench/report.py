@@ -897,7 +897,9 @@ def render(  # noqa: PLR0915 - the report, section by section
         f"{elapsed_s:.0f} s.{quick_note} Samples: {counts['saves']} saves, "
         f"{counts['warm_runs']} warm boards, {counts['cold_runs']} boards on a new "
         f"connection, {counts['open_runs']} opens of each store after a clean shutdown and "
-        f"{counts['unclean_runs']} after an unclean one."
+        f"{counts['unclean_runs']} after an unclean one. Sync: "
+        "[benchmarks-sync.md](benchmarks-sync.md); the installers (build time, sizes, the built "
+        "program's start): [benchmarks-installer.md](benchmarks-installer.md)."
     )
     add("")
     add("## Summary against the aims")

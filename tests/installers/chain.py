@@ -56,3 +56,24 @@ def build_chain(tmp_path_factory: pytest.TempPathFactory) -> Built:
     msis = sorted(out.glob("rpr-*.msi"))
     assert len(msis) == 1, msis
     return Built(out, out / "dist" / "rpr", debs[0], msis[0], time.monotonic() - started, tsa_ca)
+
+
+def run_command(
+    args: list[str | Path], *, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``args`` (text output captured, no check; 30 minutes at most)."""
+    return subprocess.run(
+        [str(a) for a in args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        check=False,
+        timeout=1800,
+    )
+
+
+def succeeded(result: subprocess.CompletedProcess[str]) -> str:
+    """Its stdout, after asserting it exited 0 (the failure shows its stderr)."""
+    assert result.returncode == 0, f"{result.args} exited {result.returncode}:\n{result.stderr}"
+    return result.stdout

@@ -26,7 +26,7 @@ import pytest
 
 from app.config import load_settings
 from app.ui.app import ANNOUNCE_ENV, ANNOUNCED
-from tests.installers.chain import Built
+from tests.installers.chain import Built, run_command, succeeded
 
 pytestmark = [pytest.mark.installer, pytest.mark.timeout(3600)]
 
@@ -37,25 +37,6 @@ SAVED_STORE = ROOT / "tests" / "store" / "saved_stores" / "schema-0001"
 SAVED_USER, SAVED_PASSWORD = "old.nurse", "saved store passphrase"
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 WINDOW_TITLE = "RPR — Restrictive Practice Recorder"
-
-
-def _run(
-    args: list[str | Path], *, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(a) for a in args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        check=False,
-        timeout=1800,
-    )
-
-
-def _ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, f"{result.args} exited {result.returncode}:\n{result.stderr}"
-    return result.stdout
 
 
 def _clean_env(home: Path, **extra: str) -> dict[str, str]:
@@ -87,14 +68,14 @@ def elsewhere(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _is_a_commit_of_this_checkout(commit: str) -> bool:
     """``commit`` is HEAD or before it (others may commit while the build runs)."""
     git = ["git", "-C", ROOT]
-    return _run([*git, "merge-base", "--is-ancestor", commit, "HEAD"]).returncode == 0
+    return run_command([*git, "merge-base", "--is-ancestor", commit, "HEAD"]).returncode == 0
 
 
 # ---------------------------------------------------------------- the one-folder program
 
 
 def test_the_built_program_prints_its_version_and_commit(elsewhere: Path, tmp_path: Path) -> None:
-    out = _ok(_run([elsewhere, "--version"], env=_clean_env(tmp_path), cwd=tmp_path))
+    out = succeeded(run_command([elsewhere, "--version"], env=_clean_env(tmp_path), cwd=tmp_path))
     found = re.fullmatch(
         rf"rpr {re.escape(VERSION)} \(commit ([0-9a-f]{{40}})(-modified)?\)\n", out
     )
@@ -103,7 +84,7 @@ def test_the_built_program_prints_its_version_and_commit(elsewhere: Path, tmp_pa
 
 
 def test_the_built_program_passes_its_self_test_offscreen(elsewhere: Path, tmp_path: Path) -> None:
-    out = _ok(_run([elsewhere, "self-test"], env=_clean_env(tmp_path), cwd=tmp_path))
+    out = succeeded(run_command([elsewhere, "self-test"], env=_clean_env(tmp_path), cwd=tmp_path))
     assert "Self-test passed." in out
     assert "apply migrations" in out
 
@@ -114,7 +95,9 @@ def test_the_built_program_migrates_a_store_saved_by_an_older_schema(
     data = tmp_path / "saved"
     shutil.copytree(SAVED_STORE, data)
     env = _clean_env(tmp_path / "home", RPR_PASSWORD=SAVED_PASSWORD)
-    out = _ok(_run([elsewhere, "status", "--data-dir", data, "--user", SAVED_USER], env=env))
+    out = succeeded(
+        run_command([elsewhere, "status", "--data-dir", data, "--user", SAVED_USER], env=env)
+    )
     assert re.search(r"schema version\s+0004", out), out
     assert re.search(r"whole-file check\s+intact", out), out
 
@@ -124,7 +107,9 @@ def demo_ward(elsewhere: Path, tmp_path_factory: pytest.TempPathFactory) -> tupl
     """A demo ward built by the built program; (its folder, the ward manager's password)."""
     base = tmp_path_factory.mktemp("demo")
     data = base / "ward"
-    out = _ok(_run([elsewhere, "demo-data", "--data-dir", data], env=_clean_env(base / "home")))
+    out = succeeded(
+        run_command([elsewhere, "demo-data", "--data-dir", data], env=_clean_env(base / "home"))
+    )
     password = re.search(r"^\s*demo\.manager\s.*\s(\S+)$", out, re.MULTILINE)
     assert password, out
     return data, password[1]
@@ -137,7 +122,7 @@ def test_the_built_program_finds_its_fonts_for_a_pdf(
     pdf = tmp_path / "handover.pdf"
     env = _clean_env(tmp_path / "home", RPR_PASSWORD=password)
     args = ["report", "handover", "--data-dir", data, "--user", "demo.manager", "--out", pdf]
-    _ok(_run([elsewhere, *args], env=env))
+    succeeded(run_command([elsewhere, *args], env=env))
     content = pdf.read_bytes()
     assert content.startswith(b"%PDF-")
     assert b"DejaVuSans" in content  # the shipped font, embedded
@@ -233,7 +218,9 @@ def test_the_built_program_opens_the_demo_ward_window_on_x11(
     client = _start_client(elsewhere, demo_ward[0], env, log)
     started.append(client)
     _window_shown(client, log)
-    tree = _run(["xwininfo", "-root", "-tree"], env={"DISPLAY": display, "LANG": "C.UTF-8"}).stdout
+    tree = run_command(
+        ["xwininfo", "-root", "-tree"], env={"DISPLAY": display, "LANG": "C.UTF-8"}
+    ).stdout
     assert client.poll() is None, log.read_text(errors="replace")
     assert WINDOW_TITLE in tree, log.read_text(errors="replace")
 
@@ -242,10 +229,10 @@ def test_the_built_program_opens_the_demo_ward_window_on_x11(
 
 
 def test_the_deb_verifies_with_installers_verify_and_with_standard_tools(built: Built) -> None:
-    out = _ok(_run([VERIFY, built.deb]))
+    out = succeeded(run_command([VERIFY, built.deb]))
     assert out.startswith(f"verify: OK: {built.deb.name}")
     # What IT can run without this repository: sha256sum and gpgv (the key dearmoured).
-    _ok(_run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=built.out))
+    succeeded(run_command(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=built.out))
     assert (
         (built.out / f"{built.deb.name}.asc")
         .read_text()
@@ -283,7 +270,7 @@ def test_one_flipped_byte_fails_verification(
     built: Built, tmp_path: Path, file: str, where: str
 ) -> None:
     deb = _copy_release(built, tmp_path / "release")
-    _ok(_run([VERIFY, deb]))
+    succeeded(run_command([VERIFY, deb]))
     target = {
         "deb": deb,
         "deb.asc": deb.with_name(f"{deb.name}.asc"),
@@ -292,17 +279,17 @@ def test_one_flipped_byte_fails_verification(
     }[file]
     size = target.stat().st_size
     _flip_byte(target, {"first": 0, "middle": size // 2, "last": size - 1}[where])
-    result = _run([VERIFY, deb])
+    result = run_command([VERIFY, deb])
     assert result.returncode == 1, result.stdout
     assert "verify: FAILED" in result.stderr
 
 
 def test_a_signature_by_another_key_than_the_pinned_one_fails(built: Built) -> None:
-    result = _run([VERIFY, "--fingerprint", "0" * 40, built.deb])
+    result = run_command([VERIFY, "--fingerprint", "0" * 40, built.deb])
     assert result.returncode == 1
     assert "not by the pinned key" in result.stderr
-    key = _ok(_run([VERIFY, built.deb])).split("signed by ")[1].split(";")[0]
-    _ok(_run([VERIFY, "--fingerprint", key.lower(), built.deb]))
+    key = succeeded(run_command([VERIFY, built.deb])).split("signed by ")[1].split(";")[0]
+    succeeded(run_command([VERIFY, "--fingerprint", key.lower(), built.deb]))
 
 
 # ---------------------------------------------------------------- the .deb in a throwaway root
@@ -327,7 +314,7 @@ def _preseed(root: Path, **answers: str) -> None:
     """What trust IT does before a silent install: debconf answers for the rpr package."""
     lines = "".join(f"rpr rpr/{key} string {value}\n" for key, value in answers.items())
     env = {**os.environ, "DPKG_ROOT": str(root), "DEBIAN_FRONTEND": "noninteractive"}
-    _ok(subprocess.run(
+    succeeded(subprocess.run(
         ["debconf-set-selections"], input=lines, capture_output=True, text=True, env=env,
         check=False, timeout=60,
     ))  # fmt: skip
@@ -347,8 +334,8 @@ def _dpkg(root: Path, *args: str | Path) -> str:
     # --force-script-chrootless: the maintainer scripts run on this system with DPKG_ROOT set
     # (they are written for it) instead of chrooted into a root that has no shell;
     # --force-depends: the throwaway root has none of the system libraries installed.
-    return _ok(
-        _run(
+    return succeeded(
+        run_command(
             [
                 "env",
                 "DEBIAN_FRONTEND=noninteractive",
@@ -424,8 +411,8 @@ def test_the_deb_installs_upgrades_and_removes_in_a_throwaway_root_keeping_the_d
 
     # The installed program runs from where the package put it.
     env = _clean_env(tmp_path / "home")
-    assert _ok(_run([program, "--version"], env=env)).startswith(f"rpr {VERSION} ")
-    assert "Self-test passed." in _ok(_run([program, "self-test"], env=env))
+    assert succeeded(run_command([program, "--version"], env=env)).startswith(f"rpr {VERSION} ")
+    assert "Self-test passed." in succeeded(run_command([program, "self-test"], env=env))
 
     # A store in the data folder, and IT's change to the settings: an upgrade keeps both.
     shutil.copytree(SAVED_STORE, data / "store")
@@ -448,7 +435,7 @@ def test_the_deb_installs_upgrades_and_removes_in_a_throwaway_root_keeping_the_d
     assert not (root / "etc/rpr").exists()
     assert stat.S_IMODE(data.stat().st_mode) == 0o2770
     assert (data / "store" / "rpr.db").read_bytes() == (SAVED_STORE / "rpr.db").read_bytes()
-    assert "rpr" not in _run(["dpkg", f"--root={root}", "--list"]).stdout.split()
+    assert "rpr" not in run_command(["dpkg", f"--root={root}", "--list"]).stdout.split()
 
 
 def test_a_bad_preseeded_setting_stops_the_configuration_naming_it_until_it_is_corrected(
@@ -459,7 +446,7 @@ def test_a_bad_preseeded_setting_stops_the_configuration_naming_it_until_it_is_c
     root = _throwaway_root(tmp_path / "root")
     (root / "var/log").mkdir()
     _preseed(root, server_url="https://rpr.trust.example", idle_lock_minutes="500")
-    refused = _run(
+    refused = run_command(
         ["env", "DEBIAN_FRONTEND=noninteractive", "dpkg", f"--root={root}",
          "--force-script-chrootless", "--force-depends", f"--log={root / 'var/log/dpkg.log'}",
          "--install", built.deb]
@@ -468,7 +455,7 @@ def test_a_bad_preseeded_setting_stops_the_configuration_naming_it_until_it_is_c
     assert "idle_lock_minutes: Input should be less than or equal to 240" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert not (root / "etc/rpr/settings.toml").exists()  # nothing half-written
-    assert "half-configured" in _run(["dpkg", f"--root={root}", "--status", "rpr"]).stdout
+    assert "half-configured" in run_command(["dpkg", f"--root={root}", "--status", "rpr"]).stdout
 
     _preseed(root, idle_lock_minutes="30")
     _dpkg(root, "--configure", "--pending")

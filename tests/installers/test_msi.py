@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from app.config import load_settings
-from tests.installers.chain import Built
+from tests.installers.chain import Built, run_command, succeeded
 
 pytestmark = [pytest.mark.installer, pytest.mark.timeout(3600)]
 
@@ -60,25 +60,6 @@ SETTINGS_SDDL = "D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)"
 DATA_SDDL = "D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;BU)"
 
 
-def _run(
-    args: list[str | Path], *, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(a) for a in args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        check=False,
-        timeout=1800,
-    )
-
-
-def _ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, f"{result.args} exited {result.returncode}:\n{result.stderr}"
-    return result.stdout
-
-
 def _windows_path(path: Path) -> str:
     """``path`` as wine's programs see it (drive Z: is this machine's root); msiexec would
     take a Unix path's leading slash for an option."""
@@ -109,15 +90,17 @@ def _tsa_ca(built: Built) -> Path:
 
 def test_the_msi_verifies_signed_timestamped_and_in_the_signed_manifest(built: Built) -> None:
     tsa_ca = _tsa_ca(built)
-    out = _ok(_run([VERIFY, "--tsa-ca", tsa_ca, built.msi]))
+    out = succeeded(run_command([VERIFY, "--tsa-ca", tsa_ca, built.msi]))
     assert out.startswith(f"verify: OK: {built.msi.name}, signed by ")
     assert "in the signed SHA256SUMS; Authenticode: " in out
     assert "timestamped " in out
     # With standard tools: the manifest lists it, osslsigncode checks signature and timestamp.
-    listed = _ok(_run(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=built.out))
+    listed = succeeded(
+        run_command(["sha256sum", "--check", "--strict", "SHA256SUMS"], cwd=built.out)
+    )
     assert f"{built.msi.name}: OK" in listed
-    report = _ok(
-        _run(
+    report = succeeded(
+        run_command(
             [
                 "osslsigncode", "verify", "-in", built.msi,
                 "-CAfile", built.out / "rpr-authenticode-ca.pem", "-TSA-CAfile", tsa_ca,
@@ -133,7 +116,7 @@ def test_an_msi_timestamp_from_an_untrusted_authority_fails_verification(built: 
     # osslsigncode itself passes such a signature (checking the certificate at today's date).
     _tsa_ca(built)
     env = {k: v for k, v in os.environ.items() if k not in ("RPR_TSA_CA", "RPR_AUTHENTICODE_CA")}
-    result = _run([VERIFY, built.msi], env=env)
+    result = run_command([VERIFY, built.msi], env=env)
     assert result.returncode == 1, result.stdout
     assert f"verify: FAILED: the timestamp of {built.msi.name} does not verify" in result.stderr
 
@@ -160,7 +143,7 @@ def test_one_flipped_byte_fails_msi_verification(
 ) -> None:
     msi = _copy_release(built, tmp_path / "release")
     tsa_ca = _tsa_ca(built)
-    _ok(_run([VERIFY, "--tsa-ca", tsa_ca, msi]))
+    succeeded(run_command([VERIFY, "--tsa-ca", tsa_ca, msi]))
     target = {
         "msi": msi,
         "msi.asc": msi.with_name(f"{msi.name}.asc"),
@@ -168,7 +151,7 @@ def test_one_flipped_byte_fails_msi_verification(
     }[file]
     size = target.stat().st_size
     _flip_byte(target, {"first": 0, "middle": size // 2, "last": size - 1}[where])
-    result = _run([VERIFY, "--tsa-ca", tsa_ca, msi])
+    result = run_command([VERIFY, "--tsa-ca", tsa_ca, msi])
     assert result.returncode == 1, result.stdout
     assert "verify: FAILED" in result.stderr
     assert reason in result.stderr
@@ -176,7 +159,7 @@ def test_one_flipped_byte_fails_msi_verification(
 
 def _unsigned(msi: Path) -> None:
     plain = msi.with_suffix(".unsigned")
-    _ok(_run(["osslsigncode", "remove-signature", "-in", msi, "-out", plain]))
+    succeeded(run_command(["osslsigncode", "remove-signature", "-in", msi, "-out", plain]))
     plain.replace(msi)
 
 
@@ -184,7 +167,9 @@ def _signed_without_timestamp(msi: Path) -> None:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("RPR_AUTHENTICODE", "RPR_TIME"))
     }
-    _ok(_run([SIGN_MSI, msi], env=env))  # a throwaway certificate; its CA replaces the old one
+    succeeded(
+        run_command([SIGN_MSI, msi], env=env)
+    )  # a throwaway certificate; its CA replaces the old one
 
 
 @pytest.mark.parametrize(
@@ -211,8 +196,10 @@ def test_authenticode_catches_a_changed_msi_even_in_a_freshly_signed_release(
         _unsigned(msi)
     else:
         _signed_without_timestamp(msi)
-    _ok(_run([SIGN, release, msi]))  # a throwaway OpenPGP key, its manifest and signatures
-    result = _run([VERIFY, "--tsa-ca", _tsa_ca(built), msi])
+    succeeded(
+        run_command([SIGN, release, msi])
+    )  # a throwaway OpenPGP key, its manifest and signatures
+    result = run_command([VERIFY, "--tsa-ca", _tsa_ca(built), msi])
     assert result.returncode == 1, result.stdout
     assert f"verify: FAILED: {reason.format(msi.name)}" in result.stderr, result.stderr
 
@@ -220,7 +207,7 @@ def test_authenticode_catches_a_changed_msi_even_in_a_freshly_signed_release(
 def test_an_msi_signed_under_another_ca_than_the_pinned_one_fails(built: Built) -> None:
     # The timestamp authority's CA did not issue the code-signing certificate.
     tsa_ca = _tsa_ca(built)
-    result = _run([VERIFY, "--authenticode-ca", tsa_ca, "--tsa-ca", tsa_ca, built.msi])
+    result = run_command([VERIFY, "--authenticode-ca", tsa_ca, "--tsa-ca", tsa_ca, built.msi])
     assert result.returncode == 1
     assert f"the Authenticode signature of {built.msi.name} does not verify against" in (
         result.stderr
@@ -231,7 +218,9 @@ def test_an_msi_signed_under_another_ca_than_the_pinned_one_fails(built: Built) 
 
 
 def _table(msi: Path, name: str) -> list[dict[str, str]]:
-    lines = _ok(_run(["msiinfo", "export", msi, name])).replace("\r\n", "\n").splitlines()
+    lines = (
+        succeeded(run_command(["msiinfo", "export", msi, name])).replace("\r\n", "\n").splitlines()
+    )
     columns = lines[0].split("\t")
     return [dict(zip(columns, line.split("\t"), strict=True)) for line in lines[3:]]
 
@@ -249,7 +238,7 @@ def test_the_msi_tables_hold_the_program_shortcut_settings_acls_and_permanent_pa
     built: Built,
 ) -> None:
     msi = built.msi
-    assert "Template: x64;1033" in _ok(_run(["msiinfo", "suminfo", msi]))
+    assert "Template: x64;1033" in succeeded(run_command(["msiinfo", "suminfo", msi]))
     properties = {row["Property"]: row["Value"] for row in _table(msi, "Property")}
     assert properties["ALLUSERS"] == "1"  # per machine
     assert properties["ProductName"] == PRODUCT_NAME
@@ -319,7 +308,7 @@ def test_the_msi_tables_hold_the_program_shortcut_settings_acls_and_permanent_pa
         "SETTINGSDIR": ("CreateFolder", SETTINGS_SDDL),
         "DATADIR": ("CreateFolder", DATA_SDDL),
     }
-    assert "LockPermissions" not in _ok(_run(["msiinfo", "tables", msi])).split()
+    assert "LockPermissions" not in succeeded(run_command(["msiinfo", "tables", msi])).split()
 
     sequence = {
         row["Action"]: int(row["Sequence"]) for row in _table(msi, "InstallExecuteSequence")
@@ -360,8 +349,8 @@ class Wine:
         self.logs = 0
 
     def run(self, *args: str | Path) -> subprocess.CompletedProcess[str]:
-        result = _run(["wine64", *args], env=self.env)
-        _ok(_run(["wineserver", "-w"], env=self.env))
+        result = run_command(["wine64", *args], env=self.env)
+        succeeded(run_command(["wineserver", "-w"], env=self.env))
         return result
 
     def msiexec(self, *args: str | Path, **properties: str) -> tuple[int, str]:
@@ -557,7 +546,9 @@ def test_a_newer_msi_upgrades_in_place_keeping_settings_and_data_and_an_older_on
     (bundle / dropped).unlink()
     newer_version = _next_version(VERSION)
     newer = Path(
-        _ok(_run([BUILD_MSI, "--version", newer_version, bundle, tmp_path / "next"])).strip()
+        succeeded(
+            run_command([BUILD_MSI, "--version", newer_version, bundle, tmp_path / "next"])
+        ).strip()
     )
     assert newer.name == f"rpr-{newer_version}-x64.msi"
 

@@ -19,8 +19,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.models.blanket_restrictions import BlanketRestriction
+from app.models.enhanced_observation import EnhancedObservation
 from app.models.incident import UseOfForceIncident
+from app.models.individual_restrictions import IndividualRestriction
+from app.models.lts_exit import IcetrRecommendation, LtsExitStep, SeniorIntervenorAction
 from app.models.patient import Patient
+from app.models.psychological_cultural_restraint import CulturalRestraint, PsychologicalRestraint
 from app.models.seclusion import SeclusionEpisode
 from app.models.segregation import LtsEpisode
 from app.store.store import Store
@@ -188,7 +193,21 @@ def test_two_ward_pcs_enrolled_and_synced_on_the_command_line(
             with Store.open(folder, username, PASSWORD) as store, store.read() as reader:
                 seen[username] = {
                     kind.KIND: {r.id: r for r in reader.find(kind)}
-                    for kind in (Patient, UseOfForceIncident, SeclusionEpisode, LtsEpisode)
+                    for kind in (
+                        Patient,
+                        UseOfForceIncident,
+                        SeclusionEpisode,
+                        LtsEpisode,
+                        # issue 10: restrictions beyond force and the steps to end LTS
+                        BlanketRestriction,
+                        IndividualRestriction,
+                        EnhancedObservation,
+                        PsychologicalRestraint,
+                        CulturalRestraint,
+                        LtsExitStep,
+                        IcetrRecommendation,
+                        SeniorIntervenorAction,
+                    )
                 }
         # The office PC shows every one of the bay PC's records, as the bay PC has them.
         assert seen["office.nurse"] == seen["bay.manager"]

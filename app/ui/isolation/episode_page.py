@@ -30,14 +30,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.clock import local_date
-from app.models.form_draft import FormDraft, newest_open_draft
 from app.models.people import Permission
 from app.models.revision import Revision
 from app.store.store import Store
 from app.ui.context import ScreenContext
 from app.ui.documents import DocumentButton
-from app.ui.isolation.form import FormPanel
-from app.ui.isolation.loading import EpisodeList, EpisodeRow, KeptDraft, load_episode_list
+from app.ui.isolation.form import FormPanel, put_away
+from app.ui.isolation.loading import (
+    EpisodeList,
+    EpisodeRow,
+    KeptDraft,
+    load_episode_list,
+    newest_kept_draft,
+)
 from app.ui.isolation.tables import ClockChips, Column, RowsModel
 from app.ui.isolation.wording import local_time
 from app.ui.ops import Changes
@@ -315,9 +320,7 @@ class EpisodePage(QWidget):
 
     def kept_draft(self, drafts: Sequence[KeptDraft], form: str) -> KeptDraft | None:
         """The newest open draft of ``form`` among ``drafts`` (not one closed here since)."""
-        live = [(d, r) for d, r in drafts if d.id not in self._closed_drafts]
-        newest: FormDraft | None = newest_open_draft((d for d, _ in live), form)
-        return next(((d, r) for d, r in live if d is newest), None)
+        return newest_kept_draft(drafts, form, self._closed_drafts)
 
     def open_form(self, form: FormPanel | None) -> None:
         """Show ``form`` over the episode until it is saved or cancelled."""
@@ -344,8 +347,7 @@ class EpisodePage(QWidget):
             self.stack.setCurrentWidget(
                 self.overview if self.detail is not None else self.placeholder
             )
-            self.stack.removeWidget(form)
-            form.deleteLater()
+            put_away(self.stack, form)
             self.list_view.setFocus()
             self._select_row(self._episode_id)
         finally:
@@ -388,9 +390,7 @@ class EpisodePage(QWidget):
             return
         if self.form is not None:
             form, self.form = self.form, None
-            form.keep_draft()  # the draft's text is taken now; its save runs on the worker
-            self.stack.removeWidget(form)
-            form.deleteLater()
+            put_away(self.stack, form, keep_draft=True)
         self._stopped = True
         self._tick.stop()
         self._reload.stop()

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -346,3 +347,12 @@ def _on_change(widget: Any, call: Callable[[], None]) -> None:
         widget.dateTimeChanged.connect(lambda *_: call())
     elif isinstance(widget, QAbstractItemView):
         widget.model().dataChanged.connect(lambda *_: call())
+
+
+def put_away(stack: QStackedWidget, form: FormPanel, *, keep_draft: bool = False) -> None:
+    """Take ``form`` off ``stack`` and let Qt delete it; with ``keep_draft`` (the window is
+    locking) its draft's text is taken first, and its save runs on the worker."""
+    if keep_draft:
+        form.keep_draft()
+    stack.removeWidget(form)
+    form.deleteLater()

@@ -8,12 +8,13 @@ touched.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from app.models.base import ENDED
-from app.models.form_draft import DraftStatus, FormDraft
+from app.models.form_draft import DraftStatus, FormDraft, newest_open_draft
 from app.models.patient import Patient
 from app.models.people import StaffMember
 from app.models.policy import ClinicalPolicy
@@ -34,6 +35,19 @@ SEGREGATION = "segregation"
 
 #: A draft with the revision it was read at (the base of its next save).
 KeptDraft = tuple[FormDraft, UUID]
+
+
+def newest_kept_draft(
+    drafts: Sequence[KeptDraft],
+    form: str,
+    closed: Set[UUID],
+    about: Callable[[FormDraft], bool] = lambda _: True,
+) -> KeptDraft | None:
+    """The newest open draft of ``form`` among ``drafts`` that ``about`` accepts, leaving out
+    those whose form was closed on this page since they were read (``closed``)."""
+    live = [(d, r) for d, r in drafts if d.id not in closed and about(d)]
+    newest = newest_open_draft((d for d, _ in live), form)
+    return next(((d, r) for d, r in live if d is newest), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,12 @@ from uuid import UUID
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
-from app.models.form_draft import FormDraft, newest_open_draft
 from app.models.people import Permission
 from app.models.revision import Revision
 from app.store.store import Store
 from app.ui.context import ScreenContext
-from app.ui.isolation.form import FormPanel
-from app.ui.isolation.loading import KeptDraft
+from app.ui.isolation.form import FormPanel, put_away
+from app.ui.isolation.loading import KeptDraft, newest_kept_draft
 from app.ui.ops import Changes
 from app.ui.widgets import disconnect_quietly
 
@@ -114,13 +113,9 @@ class FormHostPage(QWidget):
         self, drafts: Sequence[KeptDraft], form: str, parent_id: UUID | None = None
     ) -> KeptDraft | None:
         """The newest open draft of ``form`` about ``parent_id`` (not one closed here since)."""
-        live = [
-            (d, r)
-            for d, r in drafts
-            if d.id not in self._closed_drafts and d.parent_id == parent_id
-        ]
-        newest: FormDraft | None = newest_open_draft((d for d, _ in live), form)
-        return next(((d, r) for d, r in live if d is newest), None)
+        return newest_kept_draft(
+            drafts, form, self._closed_drafts, lambda d: d.parent_id == parent_id
+        )
 
     def open_form(self, form: FormPanel | None) -> None:
         """Show ``form`` over the page until it is saved or cancelled."""
@@ -140,8 +135,7 @@ class FormHostPage(QWidget):
         self._closed_drafts.add(form.draft_id)
         self.form = None
         self.stack.setCurrentWidget(self.overview)
-        self.stack.removeWidget(form)
-        form.deleteLater()
+        put_away(self.stack, form)
         self.after_form()
 
     def after_form(self) -> None:
@@ -156,9 +150,7 @@ class FormHostPage(QWidget):
             return
         if self.form is not None:
             form, self.form = self.form, None
-            form.keep_draft()  # the draft's text is taken now; its save runs on the worker
-            self.stack.removeWidget(form)
-            form.deleteLater()
+            put_away(self.stack, form, keep_draft=True)
         self._stopped = True
         self._tick.stop()
         self._reload.stop()

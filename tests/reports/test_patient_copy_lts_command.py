@@ -4,7 +4,6 @@ malformed reviews are refused, naming ``review``."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -23,33 +22,13 @@ from app.reports.patient_copy_lts_wording import (
 )
 from app.store.schema import AuditRow
 from app.store.store import Store
-from tests.demo_store import Passwords
-from tests.reports.commands import only, runner
+from tests.reports.commands import nurse_runner, only, open_as_nurse
 from tests.reports.pdf_tools import check_pdf, info
 
 only_this_report = only(COMMAND)
 
 
-@pytest.fixture
-def as_nurse(demo: tuple[Path, Passwords], monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The demo ward's folder, with the nurse's password in ``RPR_PASSWORD``."""
-    folder, passwords = demo
-    monkeypatch.setenv("RPR_PASSWORD", passwords["demo.nurse"])
-    return folder
-
-
-def open_as_nurse(folder: Path) -> Store:
-    return Store.open(folder, "demo.nurse", os.environ["RPR_PASSWORD"])
-
-
-_run = runner(COMMAND)
-
-
-def run(
-    folder: Path, out: Path, *extra: str, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str]:
-    """The command run by the demo ward's nurse."""
-    return _run(folder, "demo.nurse", out, *extra, capsys=capsys)
+run = nurse_runner(COMMAND)
 
 
 def modified_mdt_review(store: Store) -> tuple[LtsReview, Patient]:

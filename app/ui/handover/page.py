@@ -300,8 +300,11 @@ class HandoverPage(QWidget):
         splitter.addWidget(upper)
         splitter.addWidget(middle)
         splitter.addWidget(lower)
-        splitter.setStretchFactor(1, 2)
-        splitter.setStretchFactor(2, 2)
+        # Room by how much each part usually holds: the ward's few episodes, its many
+        # restrictions, what falls due.
+        for index, share in enumerate((1, 3, 2)):
+            splitter.setStretchFactor(index, share)
+        splitter.setSizes([100, 300, 200])
         column = QVBoxLayout(self)
         column.addWidget(title)
         column.addWidget(self.summary)
@@ -319,7 +322,8 @@ class HandoverPage(QWidget):
 
     def _beyond_force_part(self) -> QWidget:
         """The restrictions beyond force in force, and the LTS prompts (issue 10)."""
-        self.beyond_view = table("Restrictions beyond force in force", self.beyond)
+        # What and why wrap, so the next review (where OVERDUE shows) is always in sight.
+        self.beyond_view = table("Restrictions beyond force in force", self.beyond, wrapped=(2, 4))
         self.prompts_view = table("Prompts to end long-term segregation", self.prompts)
         beyond_label = QLabel(
             "Restrictions &beyond force in force: enhanced observation, individual and "

@@ -52,8 +52,10 @@ RELOAD_MS = 60_000
 TICK_MS = 1_000
 
 
-def table(name: str, model: Any) -> QTableView:
-    """A read-only, row-selecting table over ``model``."""
+def table(name: str, model: Any, *, wrapped: Sequence[int] = ()) -> QTableView:
+    """A read-only, row-selecting table over ``model``. The ``wrapped`` columns share the
+    width left over and wrap their text (rows grow to fit), so a wide table needs no
+    sideways scrolling to reach its last column."""
     view = named(QTableView(), name)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -63,7 +65,11 @@ def table(name: str, model: Any) -> QTableView:
     view.verticalHeader().setVisible(False)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(not wrapped)
+    for column in wrapped:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    if wrapped:
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return view
 
 
